@@ -1,0 +1,345 @@
+package io.omnicast.uscp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
+import io.omnicast.uscp.v1.ErrorCode;
+import io.omnicast.uscp.v1.ObjectFactory;
+import jakarta.xml.bind.JAXBContext;
+import jakarta.xml.bind.JAXBException;
+import jakarta.xml.bind.Marshaller;
+import jakarta.xml.bind.UnmarshalException;
+import jakarta.xml.bind.Unmarshaller;
+import jakarta.xml.bind.ValidationEvent;
+import jakarta.xml.bind.ValidationEventLocator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.ParserConfigurationException;
+import javax.xml.parsers.SAXParserFactory;
+import javax.xml.transform.sax.SAXSource;
+import javax.xml.validation.Schema;
+import javax.xml.validation.SchemaFactory;
+import org.xml.sax.Attributes;
+import org.xml.sax.InputSource;
+import org.xml.sax.Locator;
+import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
+import org.xml.sax.XMLReader;
+import org.xml.sax.helpers.XMLFilterImpl;
+
+/**
+ * Reads and writes USCP documents: JAXB over a hardened SAX parser, validated against {@code uscp-1.xsd} in
+ * both directions.
+ *
+ * <p>Hardening: DOCTYPE declarations are refused outright, which also rules out external entities and
+ * entity expansion (billion laughs); secure processing caps what the parser may do anyway. Input is always
+ * read as UTF-8, whatever the XML declaration says.
+ *
+ * <p>Thread-safe. The {@link JAXBContext} and {@link Schema} are shared; the parser, unmarshaller and
+ * marshaller, which are not thread-safe, are kept one per thread so a Netty event loop reuses its own.
+ */
+public final class UscpCodec {
+    private static final String SCHEMA_RESOURCE = "/io/omnicast/uscp/uscp-1.xsd";
+    private static final Set<String> MESSAGE_NAMES =
+            UscpMessages.TYPES.stream().map(Class::getSimpleName).collect(Collectors.toUnmodifiableSet());
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
+
+    private static final UscpCodec INSTANCE = new UscpCodec();
+
+    private final JAXBContext context;
+    private final Schema schema;
+    private final SAXParserFactory parserFactory;
+    private final ThreadLocal<Reader> readers = ThreadLocal.withInitial(this::newReader);
+    private final ThreadLocal<Marshaller> marshallers = ThreadLocal.withInitial(this::newMarshaller);
+
+    private UscpCodec() {
+        try {
+            context = JAXBContext.newInstance(ObjectFactory.class);
+            URL schemaUrl = UscpCodec.class.getResource(SCHEMA_RESOURCE);
+            if (schemaUrl == null) {
+                throw new IllegalStateException("USCP schema " + SCHEMA_RESOURCE + " is missing from the classpath");
+            }
+            SchemaFactory schemaFactory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+            schemaFactory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            schema = schemaFactory.newSchema(schemaUrl);
+            parserFactory = hardenedParserFactory();
+        } catch (JAXBException | SAXException | ParserConfigurationException e) {
+            throw new IllegalStateException("cannot initialise the USCP codec: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shared codec; building the JAXB context and schema is costly, so there is one per JVM. */
+    public static UscpCodec get() {
+        return INSTANCE;
+    }
+
+    private static SAXParserFactory hardenedParserFactory() throws ParserConfigurationException, SAXException {
+        SAXParserFactory factory = SAXParserFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setValidating(false);
+        factory.setXIncludeAware(false);
+        factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        factory.setFeature("http://xml.org/sax/features/external-general-entities", false);
+        factory.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        return factory;
+    }
+
+    /** Decodes the readable bytes of {@code frame} (UTF-8 XML) without moving its reader index or releasing it. */
+    public Object decode(ByteBuf frame) throws UscpException {
+        return decode(new ByteBufInputStream(frame.duplicate()));
+    }
+
+    /** Decodes one UTF-8 XML document. */
+    public Object decode(byte[] xml) throws UscpException {
+        return decode(Unpooled.wrappedBuffer(xml));
+    }
+
+    /** Decodes one UTF-8 XML document given as text. */
+    public Object decode(String xml) throws UscpException {
+        return decode(xml.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decodes a document and checks it is of the expected message type. */
+    public <T> T decode(ByteBuf frame, Class<T> type) throws UscpException {
+        Object message = decode(frame);
+        if (!type.isInstance(message)) {
+            throw new UscpException(ErrorCode.UNKNOWN_MESSAGE, "expected " + type.getSimpleName() + " but got "
+                    + UscpMessages.name(message), -1, -1, null, UscpMessages.requestId(message), null);
+        }
+        return type.cast(message);
+    }
+
+    private Object decode(InputStream in) throws UscpException {
+        Reader reader = readers.get();
+        reader.reset();
+        InputSource source = new InputSource(in);
+        source.setEncoding(StandardCharsets.UTF_8.name());
+        try {
+            Object message = reader.unmarshaller.unmarshal(new SAXSource(reader.filter, source));
+            if (!UscpMessages.isMessage(message)) {
+                throw reader.failure(ErrorCode.UNKNOWN_MESSAGE, "not a USCP message: " + message.getClass(), null);
+            }
+            return message;
+        } catch (UnmarshalException e) {
+            throw reader.translate(e);
+        } catch (JAXBException e) {
+            throw reader.failure(ErrorCode.INTERNAL_ERROR, "cannot decode USCP document: " + e.getMessage(), e);
+        } finally {
+            // A failed parse can leave the reader mid-document; the next call starts a fresh one.
+            if (reader.broken) {
+                readers.remove();
+            }
+        }
+    }
+
+    /** Encodes {@code message} as UTF-8 XML into {@code out}, validating it first against the schema. */
+    public void encode(Object message, ByteBuf out) throws UscpException {
+        encode(message, (OutputStream) new ByteBufOutputStream(out));
+    }
+
+    /** Encodes {@code message} as UTF-8 XML. */
+    public byte[] encode(Object message) throws UscpException {
+        ByteBuf out = Unpooled.buffer(512);
+        try {
+            encode(message, out);
+            byte[] bytes = new byte[out.readableBytes()];
+            out.readBytes(bytes);
+            return bytes;
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Encodes {@code message} as a UTF-8 XML string (for logs and tests). */
+    public String encodeToString(Object message) throws UscpException {
+        return new String(encode(message), StandardCharsets.UTF_8);
+    }
+
+    private void encode(Object message, OutputStream out) throws UscpException {
+        if (!UscpMessages.isMessage(message)) {
+            throw new UscpException(ErrorCode.UNKNOWN_MESSAGE,
+                    "not a USCP message: " + (message == null ? "null" : message.getClass().getName()));
+        }
+        try {
+            marshallers.get().marshal(message, out);
+        } catch (JAXBException e) {
+            Throwable cause = e.getLinkedException() != null ? e.getLinkedException() : e;
+            throw new UscpException(ErrorCode.INVALID_MESSAGE, "refusing to send an invalid "
+                    + UscpMessages.name(message) + ": " + cause.getMessage(), -1, -1, UscpMessages.name(message),
+                    UscpMessages.requestId(message), e);
+        }
+    }
+
+    private Reader newReader() {
+        try {
+            XMLReader xmlReader = parserFactory.newSAXParser().getXMLReader();
+            Unmarshaller unmarshaller = context.createUnmarshaller();
+            unmarshaller.setSchema(schema);
+            return new Reader(xmlReader, unmarshaller);
+        } catch (JAXBException | SAXException | ParserConfigurationException e) {
+            throw new IllegalStateException("cannot create a USCP reader: " + e.getMessage(), e);
+        }
+    }
+
+    private Marshaller newMarshaller() {
+        try {
+            Marshaller marshaller = context.createMarshaller();
+            marshaller.setSchema(schema);
+            marshaller.setProperty(Marshaller.JAXB_ENCODING, StandardCharsets.UTF_8.name());
+            marshaller.setProperty(Marshaller.JAXB_FORMATTED_OUTPUT, Boolean.FALSE);
+            // No XML declaration: USCP is always UTF-8, and the 55 bytes are pure overhead on every frame.
+            marshaller.setProperty(Marshaller.JAXB_FRAGMENT, Boolean.TRUE);
+            return marshaller;
+        } catch (JAXBException e) {
+            throw new IllegalStateException("cannot create a USCP writer: " + e.getMessage(), e);
+        }
+    }
+
+    /** One thread's parser and unmarshaller, plus what the last document told us about itself. */
+    private static final class Reader {
+        final RootFilter filter;
+        final Unmarshaller unmarshaller;
+        ValidationEvent firstEvent;
+        boolean broken;
+
+        Reader(XMLReader xmlReader, Unmarshaller unmarshaller) {
+            this.filter = new RootFilter(xmlReader);
+            this.unmarshaller = unmarshaller;
+            try {
+                unmarshaller.setEventHandler(event -> {
+                    if (firstEvent == null) {
+                        firstEvent = event;
+                    }
+                    return false; // stop at the first problem: one clear error beats a cascade
+                });
+            } catch (JAXBException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        void reset() {
+            filter.reset();
+            firstEvent = null;
+            broken = false;
+        }
+
+        UscpException translate(UnmarshalException e) {
+            broken = true;
+            if (filter.unknownRoot != null) {
+                return failure(ErrorCode.UNKNOWN_MESSAGE, filter.unknownRoot, e);
+            }
+            int line = -1;
+            int column = -1;
+            String text = e.getMessage();
+            if (e.getLinkedException() instanceof SAXParseException parse) {
+                text = parse.getMessage();
+                line = parse.getLineNumber();
+                column = parse.getColumnNumber();
+            } else if (e.getLinkedException() != null) {
+                text = e.getLinkedException().getMessage();
+            } else if (firstEvent != null) {
+                text = firstEvent.getMessage();
+                ValidationEventLocator locator = firstEvent.getLocator();
+                if (locator != null) {
+                    line = locator.getLineNumber();
+                    column = locator.getColumnNumber();
+                }
+            }
+            // The JDK's Xerces prefixes every XML Schema validation message with the constraint's
+            // "cvc-" id; anything else the parser reports is a well-formedness error.
+            ErrorCode code = text != null && text.startsWith("cvc-") ? ErrorCode.INVALID_MESSAGE
+                    : ErrorCode.MALFORMED_XML;
+            if (line < 0 && filter.locator != null) {
+                line = filter.locator.getLineNumber();
+                column = filter.locator.getColumnNumber();
+            }
+            if (text != null && text.contains("disallow-doctype-decl")) {
+                text = "DOCTYPE declarations are not allowed in USCP documents";
+            }
+            String prefix = code == ErrorCode.MALFORMED_XML ? "malformed XML: " : "invalid " + filter.rootName() + ": ";
+            return new UscpException(code, prefix + text, line, column, filter.currentElement(), filter.requestId, e);
+        }
+
+        UscpException failure(ErrorCode code, String text, Throwable cause) {
+            broken = true;
+            int line = filter.locator != null ? filter.locator.getLineNumber() : -1;
+            int column = filter.locator != null ? filter.locator.getColumnNumber() : -1;
+            return new UscpException(code, text, line, column, filter.currentElement(), filter.requestId, cause);
+        }
+    }
+
+    /**
+     * Sees the document before JAXB does: refuses an unknown root element early (so a valid document of
+     * another vocabulary gets UNKNOWN_MESSAGE, not a schema error), and remembers the root's requestId and
+     * the element being read, so errors can say where they happened and echo the request.
+     */
+    private static final class RootFilter extends XMLFilterImpl {
+        final Deque<String> path = new ArrayDeque<>();
+        Locator locator;
+        String root;
+        String requestId;
+        String unknownRoot;
+
+        RootFilter(XMLReader parent) {
+            super(parent);
+        }
+
+        void reset() {
+            path.clear();
+            locator = null;
+            root = null;
+            requestId = null;
+            unknownRoot = null;
+        }
+
+        String rootName() {
+            return root == null ? "document" : root;
+        }
+
+        String currentElement() {
+            return path.peek() != null ? path.peek() : root;
+        }
+
+        @Override
+        public void setDocumentLocator(Locator locator) {
+            this.locator = locator;
+            super.setDocumentLocator(locator);
+        }
+
+        @Override
+        public void startElement(String uri, String localName, String qName, Attributes atts) throws SAXException {
+            if (root == null) {
+                root = localName;
+                if (!UscpMessages.NAMESPACE.equals(uri) || !MESSAGE_NAMES.contains(localName)) {
+                    unknownRoot = "unknown message <" + localName + "> in namespace '" + uri
+                            + "' (expected one of " + MESSAGE_NAMES + " in " + UscpMessages.NAMESPACE + ")";
+                    throw new SAXException(unknownRoot);
+                }
+                String id = atts.getValue("", "requestId");
+                if (id != null && REQUEST_ID.matcher(id).matches()) {
+                    requestId = id;
+                }
+            }
+            path.push(localName);
+            super.startElement(uri, localName, qName, atts);
+        }
+
+        @Override
+        public void endElement(String uri, String localName, String qName) throws SAXException {
+            super.endElement(uri, localName, qName);
+            path.poll();
+        }
+    }
+}

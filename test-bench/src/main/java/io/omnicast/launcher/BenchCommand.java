@@ -1,0 +1,60 @@
+package io.omnicast.launcher;
+
+import io.omnicast.bench.jmh.JmhCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code omnicast bench}: experiments and benchmarks. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run an experiment or benchmark and write its report.",
+        subcommands = {
+            JmhCommand.class,
+            BenchCommand.Paper.class,
+            BenchCommand.Chaos.class,
+            BenchCommand.Scale.class,
+            BenchCommand.Load.class,
+            BenchCommand.Simulate.class,
+        })
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing scenario: choose one of "
+                + spec.subcommands().keySet());
+    }
+
+    /** Scenarios that come with the test-bench issue. */
+    abstract static class Scenario extends NotBuiltYetCommand {
+        @Override
+        String arrivesWith() {
+            return "the test-bench scenarios arrive with issue #7";
+        }
+    }
+
+    @Command(name = "paper", mixinStandardHelpOptions = true,
+            description = "The paper's parallel and serial set-ups on real processes.")
+    static final class Paper extends Scenario {
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "Peers under churn with abrupt departures; stalls and recovery gaps.")
+    static final class Chaos extends Scenario {
+    }
+
+    @Command(name = "scale", mixinStandardHelpOptions = true,
+            description = "As many peers as the machine holds on loopback.")
+    static final class Scale extends Scenario {
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "The proxy under a flash crowd; the streaming server under many readers.")
+    static final class Load extends Scenario {
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+            description = "Discrete-event simulation of topology plugins at scale.")
+    static final class Simulate extends Scenario {
+    }
+}
