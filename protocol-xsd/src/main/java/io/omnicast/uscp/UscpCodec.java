@@ -9,10 +9,8 @@ import io.omnicast.uscp.v1.ObjectFactory;
 import jakarta.xml.bind.JAXBContext;
 import jakarta.xml.bind.JAXBException;
 import jakarta.xml.bind.Marshaller;
-import jakarta.xml.bind.UnmarshalException;
+import jakarta.xml.bind.UnmarshallerHandler;
 import jakarta.xml.bind.Unmarshaller;
-import jakarta.xml.bind.ValidationEvent;
-import jakarta.xml.bind.ValidationEventLocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -26,9 +24,9 @@ import java.util.stream.Collectors;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.ParserConfigurationException;
 import javax.xml.parsers.SAXParserFactory;
-import javax.xml.transform.sax.SAXSource;
 import javax.xml.validation.Schema;
 import javax.xml.validation.SchemaFactory;
+import javax.xml.validation.ValidatorHandler;
 import org.xml.sax.Attributes;
 import org.xml.sax.InputSource;
 import org.xml.sax.Locator;
@@ -127,17 +125,20 @@ public final class UscpCodec {
         InputSource source = new InputSource(in);
         source.setEncoding(StandardCharsets.UTF_8.name());
         try {
-            Object message = reader.unmarshaller.unmarshal(new SAXSource(reader.filter, source));
+            UnmarshallerHandler target = reader.unmarshaller.getUnmarshallerHandler();
+            reader.validator.setContentHandler(target);
+            reader.filter.parse(source);
+            Object message = target.getResult();
             if (!UscpMessages.isMessage(message)) {
                 throw reader.failure(ErrorCode.UNKNOWN_MESSAGE, "not a USCP message: " + message.getClass(), null);
             }
             return message;
-        } catch (UnmarshalException e) {
+        } catch (SAXException e) {
             throw reader.translate(e);
-        } catch (JAXBException e) {
-            throw reader.failure(ErrorCode.INTERNAL_ERROR, "cannot decode USCP document: " + e.getMessage(), e);
+        } catch (IOException | JAXBException | RuntimeException e) {
+            throw reader.failure(ErrorCode.MALFORMED_XML, "cannot read USCP document: " + e.getMessage(), e);
         } finally {
-            // A failed parse can leave the reader mid-document; the next call starts a fresh one.
+            // A failed parse can leave the parser or validator mid-document; the next call starts afresh.
             if (reader.broken) {
                 readers.remove();
             }
@@ -185,9 +186,10 @@ public final class UscpCodec {
     private Reader newReader() {
         try {
             XMLReader xmlReader = parserFactory.newSAXParser().getXMLReader();
-            Unmarshaller unmarshaller = context.createUnmarshaller();
-            unmarshaller.setSchema(schema);
-            return new Reader(xmlReader, unmarshaller);
+            // Validation runs in our own SAX chain (parser -> root filter -> schema validator -> JAXB) so the
+            // validator is built once per thread; Unmarshaller.setSchema would build one per document.
+            ValidatorHandler validator = schema.newValidatorHandler();
+            return new Reader(xmlReader, validator, context.createUnmarshaller());
         } catch (JAXBException | SAXException | ParserConfigurationException e) {
             throw new IllegalStateException("cannot create a USCP reader: " + e.getMessage(), e);
         }
@@ -207,35 +209,27 @@ public final class UscpCodec {
         }
     }
 
-    /** One thread's parser and unmarshaller, plus what the last document told us about itself. */
+    /** One thread's parser, validator and unmarshaller, plus what the last document told us about itself. */
     private static final class Reader {
         final RootFilter filter;
+        final ValidatorHandler validator;
         final Unmarshaller unmarshaller;
-        ValidationEvent firstEvent;
         boolean broken;
 
-        Reader(XMLReader xmlReader, Unmarshaller unmarshaller) {
+        Reader(XMLReader xmlReader, ValidatorHandler validator, Unmarshaller unmarshaller) {
             this.filter = new RootFilter(xmlReader);
+            this.validator = validator;
             this.unmarshaller = unmarshaller;
-            try {
-                unmarshaller.setEventHandler(event -> {
-                    if (firstEvent == null) {
-                        firstEvent = event;
-                    }
-                    return false; // stop at the first problem: one clear error beats a cascade
-                });
-            } catch (JAXBException e) {
-                throw new IllegalStateException(e);
-            }
+            filter.setContentHandler(validator);
+            // No error handler on the validator: errors are thrown, so we stop at the first problem.
         }
 
         void reset() {
             filter.reset();
-            firstEvent = null;
             broken = false;
         }
 
-        UscpException translate(UnmarshalException e) {
+        UscpException translate(SAXException e) {
             broken = true;
             if (filter.unknownRoot != null) {
                 return failure(ErrorCode.UNKNOWN_MESSAGE, filter.unknownRoot, e);
@@ -243,19 +237,11 @@ public final class UscpCodec {
             int line = -1;
             int column = -1;
             String text = e.getMessage();
-            if (e.getLinkedException() instanceof SAXParseException parse) {
-                text = parse.getMessage();
+            if (e instanceof SAXParseException parse) {
                 line = parse.getLineNumber();
                 column = parse.getColumnNumber();
-            } else if (e.getLinkedException() != null) {
-                text = e.getLinkedException().getMessage();
-            } else if (firstEvent != null) {
-                text = firstEvent.getMessage();
-                ValidationEventLocator locator = firstEvent.getLocator();
-                if (locator != null) {
-                    line = locator.getLineNumber();
-                    column = locator.getColumnNumber();
-                }
+            } else if (e.getException() != null && e.getException().getMessage() != null) {
+                text = e.getException().getMessage();
             }
             // The JDK's Xerces prefixes every XML Schema validation message with the constraint's
             // "cvc-" id; anything else the parser reports is a well-formedness error.
