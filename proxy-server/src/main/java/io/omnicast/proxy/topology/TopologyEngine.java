@@ -1,0 +1,182 @@
+package io.omnicast.proxy.topology;
+
+import io.omnicast.proxy.topology.ChannelTree.Node;
+import io.omnicast.proxy.topology.spi.ChannelTopology;
+import io.omnicast.proxy.topology.spi.FailureReport;
+import io.omnicast.proxy.topology.spi.FailureVerdict;
+import io.omnicast.proxy.topology.spi.Placement;
+import io.omnicast.proxy.topology.spi.PlacementReason;
+import io.omnicast.proxy.topology.spi.PlacementRequest;
+import io.omnicast.proxy.topology.spi.ReparentRequest;
+import io.omnicast.proxy.topology.spi.TreeNode;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Applies a plugin's decisions to a {@link ChannelTree}: join, leave with re-parenting, failure reports. Every
+ * decision is checked before it is applied, so a faulty plugin cannot corrupt the tree; it only gets the node
+ * refused. The same engine drives the proxy, the {@code TopologyTestKit} and the benchmarks.
+ *
+ * <p>Not thread-safe: one per channel, used only by the channel's owning thread.
+ */
+public final class TopologyEngine {
+    private final ChannelTree tree;
+    private final ChannelTopology topology;
+    private final String algorithmId;
+    private final int maxBackups;
+    private final LinkedHashSet<Node> waiting = new LinkedHashSet<>();
+
+    public TopologyEngine(ChannelTree tree, ChannelTopology topology, String algorithmId, int maxBackups) {
+        if (maxBackups < 0 || maxBackups > 2) {
+            throw new IllegalArgumentException("maxBackups must be between 0 and 2 (was " + maxBackups + ")");
+        }
+        this.tree = tree;
+        this.topology = topology;
+        this.algorithmId = algorithmId;
+        this.maxBackups = maxBackups;
+    }
+
+    public ChannelTree tree() {
+        return tree;
+    }
+
+    /** A node and where it went; {@code parent} is null when it could not be placed. */
+    public record Decision(Node node, Node parent, List<Node> backups) {
+        public boolean placed() {
+            return parent != null;
+        }
+    }
+
+    /** The outcome of a departure: orphans placed (in order) and orphans left waiting for capacity. */
+    public record Departure(Node departed, List<Decision> moved, List<Node> waiting) {
+    }
+
+    /** The outcome of a failure report. */
+    public record FailureOutcome(Decision decision, FailureVerdict verdict) {
+    }
+
+    /** Places a freshly added detached node; on failure it stays detached and the caller removes it. */
+    public Decision join(Node node) {
+        return placeAndAttach(node, PlacementReason.JOIN, Set.of());
+    }
+
+    /**
+     * Removes {@code node} and re-parents its direct children (their subtrees move with them). Orphans that
+     * find no parent wait and are retried by {@link #placeWaiting()}.
+     */
+    public Departure leave(Node node) {
+        int hop = node.hopCount();
+        waiting.remove(node);
+        List<Node> orphans = tree.remove(node);
+        if (orphans.isEmpty()) {
+            return new Departure(node, List.of(), List.of());
+        }
+        List<? extends TreeNode> order = topology.reparentOrder(
+                new ReparentRequest(node.id(), hop, List.copyOf(orphans), tree));
+        List<Node> ordered = checkOrder(order, orphans);
+        List<Decision> moved = new ArrayList<>(ordered.size());
+        List<Node> stuck = new ArrayList<>();
+        for (Node orphan : ordered) {
+            Decision decision = placeAndAttach(orphan, PlacementReason.REPARENT, Set.of());
+            if (decision.placed()) {
+                moved.add(decision);
+            } else {
+                waiting.add(orphan);
+                stuck.add(orphan);
+            }
+        }
+        return new Departure(node, moved, stuck);
+    }
+
+    /** Retries orphans that found no parent before (after capacity appeared). */
+    public List<Decision> placeWaiting() {
+        List<Decision> placed = new ArrayList<>();
+        for (Node orphan : List.copyOf(waiting)) {
+            Decision decision = placeAndAttach(orphan, PlacementReason.REPARENT, Set.of());
+            if (decision.placed()) {
+                waiting.remove(orphan);
+                placed.add(decision);
+            }
+        }
+        return placed;
+    }
+
+    public boolean isWaiting(Node node) {
+        return waiting.contains(node);
+    }
+
+    /** Nodes that lost their parent and wait for capacity. */
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    /**
+     * {@code reporter} says {@code failedParent} failed: the report is counted against the parent, the plugin
+     * judges the parent, and the reporter moves to a different parent. If no other parent is eligible the
+     * reporter stays where it is and the decision is unplaced.
+     */
+    public FailureOutcome reportFailure(Node reporter, Node failedParent, String reason) {
+        tree.countFailureReport(failedParent);
+        FailureVerdict verdict = topology.onFailureReport(new FailureReport(reporter, failedParent, reason, tree));
+        if (verdict == FailureVerdict.DEMOTE_PARENT && !failedParent.isOrigin()) {
+            tree.setDemoted(failedParent, true);
+        }
+        Node oldParent = reporter.parent();
+        tree.detach(reporter);
+        Decision decision = placeAndAttach(reporter, PlacementReason.FAILURE_REPORT, Set.of(failedParent.id()));
+        if (!decision.placed() && oldParent != null && !oldParent.removed()) {
+            tree.attach(reporter, oldParent);
+        }
+        return new FailureOutcome(decision, verdict);
+    }
+
+    private Decision placeAndAttach(Node node, PlacementReason reason, Set<String> excluded) {
+        PlacementRequest request = new PlacementRequest(node, tree, reason, excluded, maxBackups);
+        Placement placement = topology.place(request);
+        if (placement == null || !placement.placed()) {
+            return new Decision(node, null, List.of());
+        }
+        Node parent = check(placement.parent(), node, request, "parent");
+        List<Node> backups = new ArrayList<>(placement.backups().size());
+        Set<Node> seen = new HashSet<>();
+        seen.add(parent);
+        for (TreeNode backup : placement.backups()) {
+            if (backups.size() == maxBackups) {
+                break;
+            }
+            Node b = tree.get(backup.id());
+            if (b == backup && b.hopCount() >= 0 && seen.add(b) && !excluded.contains(b.id())
+                    && !b.hasAncestor(node) && b != node) {
+                backups.add(b);
+            }
+        }
+        tree.attach(node, parent);
+        return new Decision(node, parent, List.copyOf(backups));
+    }
+
+    private Node check(TreeNode chosen, Node node, PlacementRequest request, String role) {
+        Node n = tree.get(chosen.id());
+        if (n != chosen || !request.eligible(n) || n.hasAncestor(node)) {
+            throw new IllegalStateException("topology plugin '" + algorithmId + "' chose " + role + " " + chosen.id()
+                    + " for " + node.id() + " in channel " + tree.channel()
+                    + ", which cannot take it (not in the tree, full, excluded, unreachable or its descendant)");
+        }
+        return n;
+    }
+
+    private List<Node> checkOrder(List<? extends TreeNode> order, List<Node> orphans) {
+        if (order == null || order.size() != orphans.size() || !new HashSet<TreeNode>(order).equals(
+                new HashSet<TreeNode>(orphans))) {
+            throw new IllegalStateException("topology plugin '" + algorithmId + "' returned a re-parenting order "
+                    + "that is not a permutation of the orphans in channel " + tree.channel());
+        }
+        List<Node> nodes = new ArrayList<>(order.size());
+        for (TreeNode n : order) {
+            nodes.add((Node) n);
+        }
+        return nodes;
+    }
+}
