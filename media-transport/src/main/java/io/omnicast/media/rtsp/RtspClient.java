@@ -1,0 +1,483 @@
+package io.omnicast.media.rtsp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import io.netty.handler.codec.rtsp.RtspMethods;
+import io.netty.handler.codec.rtsp.RtspVersions;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A Netty RTSP client for publishing (ANNOUNCE, SETUP mode=record, RECORD) and playing (DESCRIBE, SETUP, PLAY),
+ * with RTP over UDP or interleaved on the TCP connection. It authenticates after a 401 (Digest or Basic) with the
+ * credentials of the options or of the URL's user info; a {@code ?key=} query stays in the URL as given.
+ *
+ * <p>Requests are pipelined one at a time (each waits for its reply). Media arrives at the {@link MediaListener},
+ * always on the connection's event loop; track {@code n} uses interleaved channels {@code 2n} and {@code 2n+1}.
+ * Thread-safe: every method may be called from any thread.
+ */
+public final class RtspClient implements AutoCloseable {
+    /** Receives the media of the tracks that were set up; the buffers are released after the call returns. */
+    public interface MediaListener {
+        void onRtp(int track, ByteBuf packet);
+
+        default void onRtcp(int track, ByteBuf packet) {
+        }
+    }
+
+    /** Client options. */
+    public record Options(RtspLimits limits, Optional<RtspAuth.Credentials> credentials, Duration requestTimeout,
+            String userAgent) {
+        public Options {
+            Objects.requireNonNull(limits, "limits");
+            Objects.requireNonNull(credentials, "credentials");
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive (was " + requestTimeout + ")");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(RtspLimits.defaults(), Optional.empty(), Duration.ofSeconds(10), "OmniCast");
+        }
+
+        public Options withCredentials(String user, String password) {
+            return new Options(limits, Optional.of(new RtspAuth.Credentials(user, password)), requestTimeout,
+                    userAgent);
+        }
+    }
+
+    private record Pending(FullHttpRequest request, CompletableFuture<RtspResponse> result, boolean authRetried) {
+    }
+
+    private static final class UdpTrack {
+        DatagramChannel rtp;
+        DatagramChannel rtcp;
+        InetSocketAddress serverRtp;
+        InetSocketAddress serverRtcp;
+    }
+
+    private final Channel channel;
+    private final String url;
+    private final Options options;
+    private final Map<Integer, UdpTrack> udpTracks = new HashMap<>();
+    private final Queue<Pending> queue = new ArrayDeque<>();
+    private Pending inFlight;
+    private int cseq;
+    private volatile String session;
+    private String challenge;
+    private volatile MediaListener mediaListener = (track, packet) -> { };
+    private ScheduledFuture<?> keepAlive;
+
+    private RtspClient(Channel channel, String url, Options options) {
+        this.channel = channel;
+        this.url = url;
+        this.options = options;
+    }
+
+    /** Connects to the host of {@code url}; user info in the URL becomes the credentials and leaves the URL. */
+    public static CompletableFuture<RtspClient> connect(String url, Options options, EventLoopGroup group) {
+        URI uri = URI.create(url);
+        int port = uri.getPort() < 0 ? 554 : uri.getPort();
+        Options effective = options;
+        String requestUrl = url;
+        if (uri.getRawUserInfo() != null) {
+            String info = uri.getRawUserInfo();
+            int colon = info.indexOf(':');
+            String user = URLDecoder.decode(colon < 0 ? info : info.substring(0, colon), StandardCharsets.UTF_8);
+            String pass = colon < 0 ? "" : URLDecoder.decode(info.substring(colon + 1), StandardCharsets.UTF_8);
+            if (options.credentials().isEmpty()) {
+                effective = options.withCredentials(user, pass);
+            }
+            requestUrl = url.replace(info + "@", "");
+        }
+        CompletableFuture<RtspClient> result = new CompletableFuture<>();
+        Options finalOptions = effective;
+        String finalUrl = requestUrl;
+        RtspClient[] holder = new RtspClient[1];
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) finalOptions.requestTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RtspCodecs.addCodec(ch.pipeline(), finalOptions.limits());
+                        holder[0] = new RtspClient(ch, finalUrl, finalOptions);
+                        ch.pipeline().addLast("rtsp-client", holder[0].new Handler());
+                    }
+                });
+        b.connect(uri.getHost(), port).addListener((ChannelFuture f) -> {
+            if (f.isSuccess()) {
+                result.complete(holder[0]);
+            } else {
+                result.completeExceptionally(new RtspException("cannot connect to " + uri.getHost() + ":" + port,
+                        f.cause()));
+            }
+        });
+        return result;
+    }
+
+    /** The request URL (without user info). */
+    public String url() {
+        return url;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** The session id the server gave in SETUP, or null. */
+    public String session() {
+        return session;
+    }
+
+    public void mediaListener(MediaListener listener) {
+        this.mediaListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    public CompletableFuture<RtspResponse> options() {
+        return request(RtspMethods.OPTIONS, url, null, null, null);
+    }
+
+    public CompletableFuture<RtspResponse> describe() {
+        return request(RtspMethods.DESCRIBE, url, Map.of(RtspHeaderNames.ACCEPT, "application/sdp"), null, null);
+    }
+
+    public CompletableFuture<RtspResponse> announce(String sdp) {
+        return request(RtspMethods.ANNOUNCE, url, null, "application/sdp", sdp);
+    }
+
+    /** SETUP of {@code track} at {@code controlUrl} interleaved on channels 2*track, 2*track+1. */
+    public CompletableFuture<RtspResponse> setupTcp(String controlUrl, int track, boolean record) {
+        RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.TCP)
+                .interleaved(new RtspTransport.Pair(2 * track, 2 * track + 1));
+        if (record) {
+            t.mode("record");
+        }
+        return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
+                null);
+    }
+
+    /**
+     * SETUP of {@code track} over UDP: binds an even RTP port and the next one for RTCP, offers them as
+     * {@code client_port}, and sends to the {@code server_port} of the reply.
+     */
+    public CompletableFuture<RtspResponse> setupUdp(String controlUrl, int track, boolean record) {
+        UdpTrack udp;
+        try {
+            udp = bindUdpPair(track);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.UDP)
+                .clientPorts(new RtspTransport.Pair(udp.rtp.localAddress().getPort(), udp.rtcp.localAddress().getPort()));
+        if (record) {
+            t.mode("record");
+        }
+        return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
+                null).thenApply(r -> {
+                    RtspTransport reply = RtspTransport.parse(r.header(RtspHeaderNames.TRANSPORT));
+                    if (reply.serverPorts() == null) {
+                        throw new RtspException("SETUP reply without server_port: " + reply, 461);
+                    }
+                    InetSocketAddress server = (InetSocketAddress) channel.remoteAddress();
+                    udp.serverRtp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtp());
+                    udp.serverRtcp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtcp());
+                    synchronized (udpTracks) {
+                        udpTracks.put(track, udp);
+                    }
+                    return r;
+                });
+    }
+
+    public CompletableFuture<RtspResponse> play() {
+        return request(RtspMethods.PLAY, url, Map.of(RtspHeaderNames.RANGE, "npt=0.000-"), null, null);
+    }
+
+    public CompletableFuture<RtspResponse> record() {
+        return request(RtspMethods.RECORD, url, Map.of(RtspHeaderNames.RANGE, "npt=0.000-"), null, null);
+    }
+
+    public CompletableFuture<RtspResponse> pause() {
+        return request(RtspMethods.PAUSE, url, null, null, null);
+    }
+
+    public CompletableFuture<RtspResponse> getParameter() {
+        return request(RtspMethods.GET_PARAMETER, url, null, null, null);
+    }
+
+    public CompletableFuture<RtspResponse> teardown() {
+        return request(RtspMethods.TEARDOWN, url, null, null, null);
+    }
+
+    /** Sends GET_PARAMETER every {@code period} so the server keeps a UDP session alive. */
+    public void startKeepAlive(Duration period) {
+        channel.eventLoop().execute(() -> {
+            if (keepAlive == null) {
+                keepAlive = channel.eventLoop().scheduleAtFixedRate(this::getParameter, period.toMillis(),
+                        period.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    /** Sends an RTP packet of {@code track} over whatever SETUP chose; takes ownership of {@code packet}. */
+    public void sendRtp(int track, ByteBuf packet) {
+        send(track, packet, false);
+    }
+
+    /** Sends an RTCP packet of {@code track}; takes ownership of {@code packet}. */
+    public void sendRtcp(int track, ByteBuf packet) {
+        send(track, packet, true);
+    }
+
+    private void send(int track, ByteBuf packet, boolean rtcp) {
+        UdpTrack udp;
+        synchronized (udpTracks) {
+            udp = udpTracks.get(track);
+        }
+        if (udp == null) {
+            channel.writeAndFlush(new InterleavedFrame(2 * track + (rtcp ? 1 : 0), packet));
+        } else if (rtcp) {
+            udp.rtcp.writeAndFlush(new DatagramPacket(packet, udp.serverRtcp));
+        } else {
+            udp.rtp.writeAndFlush(new DatagramPacket(packet, udp.serverRtp));
+        }
+    }
+
+    /** Sends a request with CSeq, Session and, after a 401, Authorization; completes exceptionally on non-2xx. */
+    public CompletableFuture<RtspResponse> request(HttpMethod method, String uri, Map<CharSequence, String> headers,
+            String contentType, String body) {
+        FullHttpRequest request = new DefaultFullHttpRequest(RtspVersions.RTSP_1_0, method, uri,
+                body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
+        if (headers != null) {
+            headers.forEach((k, v) -> request.headers().set(k, v));
+        }
+        if (body != null) {
+            request.headers().set(RtspHeaderNames.CONTENT_TYPE, contentType);
+        }
+        request.headers().set(RtspHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
+        request.headers().set(RtspHeaderNames.USER_AGENT, options.userAgent());
+        CompletableFuture<RtspResponse> result = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> enqueue(new Pending(request, result, false)));
+        return result;
+    }
+
+    private void enqueue(Pending p) {
+        if (!channel.isActive()) {
+            p.request.release();
+            p.result.completeExceptionally(new RtspException("connection to " + url + " is closed", -1));
+            return;
+        }
+        queue.add(p);
+        sendNext();
+    }
+
+    private void sendNext() {
+        if (inFlight != null || queue.isEmpty()) {
+            return;
+        }
+        inFlight = queue.poll();
+        FullHttpRequest r = inFlight.request;
+        r.headers().set(RtspHeaderNames.CSEQ, ++cseq);
+        if (session != null) {
+            r.headers().set(RtspHeaderNames.SESSION, session);
+        }
+        if (challenge != null && options.credentials().isPresent()) {
+            r.headers().set(RtspHeaderNames.AUTHORIZATION, RtspAuth.authorization(challenge,
+                    options.credentials().get(), r.method().name(), r.uri()));
+        }
+        Pending sent = inFlight;
+        channel.writeAndFlush(r.retainedDuplicate()).addListener(f -> {
+            if (!f.isSuccess()) {
+                fail(sent, new RtspException(r.method() + " " + r.uri() + " could not be sent", f.cause()));
+            }
+        });
+        channel.eventLoop().schedule(() -> {
+            if (inFlight == sent) {
+                fail(sent, new RtspException(r.method() + " " + r.uri() + ": no reply within "
+                        + options.requestTimeout().toMillis() + " ms", -1));
+                channel.close();
+            }
+        }, options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void fail(Pending p, RuntimeException e) {
+        if (inFlight == p) {
+            inFlight = null;
+        }
+        if (p.request.refCnt() > 0) {
+            p.request.release();
+        }
+        p.result.completeExceptionally(e);
+        sendNext();
+    }
+
+    private void onResponse(FullHttpResponse response) {
+        Pending p = inFlight;
+        if (p == null) {
+            return; // a reply nobody waits for (e.g. after a timeout)
+        }
+        inFlight = null;
+        RtspResponse copy = RtspResponse.copyOf(response);
+        if (copy.code() == 401 && !p.authRetried && options.credentials().isPresent()) {
+            String digest = null;
+            String basic = null;
+            for (String c : response.headers().getAll(RtspHeaderNames.WWW_AUTHENTICATE)) {
+                if (c.regionMatches(true, 0, "Digest", 0, 6)) {
+                    digest = c;
+                } else if (c.regionMatches(true, 0, "Basic", 0, 5)) {
+                    basic = c;
+                }
+            }
+            challenge = digest != null ? digest : basic;
+            if (challenge != null) {
+                queue.add(new Pending(p.request, p.result, true));
+                sendNext();
+                return;
+            }
+        }
+        p.request.release();
+        if (copy.isSuccess()) {
+            String s = copy.header(RtspHeaderNames.SESSION);
+            if (s != null) {
+                session = RtspSessionHeader.parse(s).id();
+            }
+            p.result.complete(copy);
+        } else {
+            p.result.completeExceptionally(new RtspException(p.request.method() + " " + p.request.uri() + " failed: "
+                    + copy.code() + " " + copy.reason(), copy.code()));
+        }
+        sendNext();
+    }
+
+    private UdpTrack bindUdpPair(int track) {
+        Bootstrap b = new Bootstrap().group(channel.eventLoop()).channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 1 << 20);
+        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            DatagramChannel rtp = (DatagramChannel) b.handler(new UdpHandler(track, false))
+                    .bind(local.getAddress(), 0).syncUninterruptibly().channel();
+            int port = rtp.localAddress().getPort();
+            if (port % 2 != 0 || port == 65534) {
+                rtp.close();
+                continue;
+            }
+            ChannelFuture rtcp = b.handler(new UdpHandler(track, true)).bind(local.getAddress(), port + 1)
+                    .awaitUninterruptibly();
+            if (rtcp.isSuccess()) {
+                UdpTrack t = new UdpTrack();
+                t.rtp = rtp;
+                t.rtcp = (DatagramChannel) rtcp.channel();
+                channel.closeFuture().addListener(f -> {
+                    t.rtp.close();
+                    t.rtcp.close();
+                });
+                return t;
+            }
+            rtp.close();
+        }
+        throw new RtspException("could not bind an even/odd UDP port pair for track " + track, -1);
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+
+    private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final int track;
+        private final boolean rtcp;
+
+        UdpHandler(int track, boolean rtcp) {
+            this.track = track;
+            this.rtcp = rtcp;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (rtcp) {
+                mediaListener.onRtcp(track, packet.content());
+            } else {
+                mediaListener.onRtp(track, packet.content());
+            }
+        }
+    }
+
+    private final class Handler extends SimpleChannelInboundHandler<Object> {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpResponse response) {
+                onResponse(response);
+            } else if (msg instanceof InterleavedFrame frame) {
+                int track = frame.channel() / 2;
+                if (frame.channel() % 2 == 0) {
+                    mediaListener.onRtp(track, frame.content());
+                } else {
+                    mediaListener.onRtcp(track, frame.content());
+                }
+            }
+            // a request from the server (e.g. GET_PARAMETER) is not answered: RTSP servers rarely send any
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            if (keepAlive != null) {
+                keepAlive.cancel(false);
+            }
+            RtspException closed = new RtspException("connection to " + url + " closed", -1);
+            if (inFlight != null) {
+                fail(inFlight, closed);
+            }
+            while (!queue.isEmpty()) {
+                fail(queue.poll(), closed);
+            }
+            ctx.fireChannelInactive();
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+
+    /** Resolves an SDP {@code a=control} against the base URL the way RFC 2326 C.1.1 and real clients do. */
+    public static String resolveControl(String baseUrl, String control) {
+        if (control == null || control.isEmpty() || control.equals("*")) {
+            return baseUrl;
+        }
+        if (control.regionMatches(true, 0, "rtsp://", 0, 7)) {
+            return control;
+        }
+        return baseUrl.endsWith("/") ? baseUrl + control : baseUrl + "/" + control;
+    }
+
+}
