@@ -1,0 +1,78 @@
+package io.omnicast.uscp.ticket;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Instant;
+
+/**
+ * Checks tickets against the proxy's Ed25519 public key. Relays and the streaming server build one from the
+ * {@code ProxyKey} of their login reply ({@link #fromX509(byte[])}) and call {@link #verify(String, String,
+ * String, Instant)} when a child connects. Thread-safe.
+ */
+public final class TicketVerifier {
+    private final PublicKey key;
+    private final ThreadLocal<Signature> signatures;
+
+    public TicketVerifier(PublicKey key) {
+        this.key = key;
+        this.signatures = ThreadLocal.withInitial(() -> {
+            try {
+                return Signature.getInstance("Ed25519");
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("Ed25519 is not available in this JDK", e);
+            }
+        });
+    }
+
+    /** A verifier for the X.509 SubjectPublicKeyInfo bytes of an Ed25519 key (the USCP {@code ProxyKey}). */
+    public static TicketVerifier fromX509(byte[] subjectPublicKeyInfo) {
+        try {
+            return new TicketVerifier(KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new X509EncodedKeySpec(subjectPublicKeyInfo)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 public key in X.509 form: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks the signature and the expiry; returns what the ticket grants. */
+    public Ticket verify(String token, Instant now) throws TicketException {
+        TicketFormat.Parsed parsed = TicketFormat.parse(token);
+        boolean valid;
+        try {
+            Signature signature = signatures.get();
+            signature.initVerify(key);
+            signature.update(parsed.payload());
+            valid = signature.verify(parsed.signature());
+        } catch (GeneralSecurityException e) {
+            signatures.remove();
+            valid = false;
+        }
+        if (!valid) {
+            throw new TicketException(TicketException.Reason.BAD_SIGNATURE,
+                    "ticket signature does not match the proxy's key");
+        }
+        Ticket ticket = parsed.ticket();
+        if (!ticket.validAt(now)) {
+            throw new TicketException(TicketException.Reason.EXPIRED, "ticket for " + ticket.childId()
+                    + " expired at " + ticket.expiresAt() + " (now " + now + ")");
+        }
+        return ticket;
+    }
+
+    /** As {@link #verify(String, Instant)}, and checks the ticket was issued for this parent and channel. */
+    public Ticket verify(String token, String parentId, String channel, Instant now) throws TicketException {
+        Ticket ticket = verify(token, now);
+        if (!ticket.parentId().equals(parentId)) {
+            throw new TicketException(TicketException.Reason.WRONG_PARENT, "ticket for " + ticket.childId()
+                    + " was issued for parent " + ticket.parentId() + ", not " + parentId);
+        }
+        if (!ticket.channel().equals(channel)) {
+            throw new TicketException(TicketException.Reason.WRONG_CHANNEL, "ticket for " + ticket.childId()
+                    + " was issued for channel " + ticket.channel() + ", not " + channel);
+        }
+        return ticket;
+    }
+}

@@ -1,0 +1,82 @@
+package io.omnicast.uscp.ticket;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class TicketTest {
+    private static final Pattern SCHEMA_TICKET = Pattern.compile("[A-Za-z0-9_\\-.]{16,1024}");
+    private static final Instant NOW = Instant.parse("2025-01-01T00:00:00Z");
+    private final KeyPair keys = generate();
+    private final TicketSigner signer = new TicketSigner(keys.getPrivate());
+    private final TicketVerifier verifier = TicketVerifier.fromX509(keys.getPublic().getEncoded());
+    private final Ticket ticket = new Ticket("n-18", "n-17", "demo", NOW.plusSeconds(300));
+
+    private static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void signedTicketVerifiesAndMatchesTheSchemaPattern() throws TicketException {
+        String token = signer.sign(ticket);
+        assertTrue(SCHEMA_TICKET.matcher(token).matches(), token);
+        assertEquals(ticket, verifier.verify(token, "n-17", "demo", NOW));
+    }
+
+    @Test
+    void alteredPayloadFailsTheSignature() {
+        String token = signer.sign(ticket);
+        String forged = signer.sign(new Ticket("n-99", "n-17", "demo", NOW.plusSeconds(300)));
+        String spliced = forged.substring(0, forged.indexOf('.')) + token.substring(token.indexOf('.'));
+        TicketException e = assertThrows(TicketException.class, () -> verifier.verify(spliced, NOW));
+        assertEquals(TicketException.Reason.BAD_SIGNATURE, e.reason());
+    }
+
+    @Test
+    void anotherKeysTicketFails() {
+        String token = new TicketSigner(generate().getPrivate()).sign(ticket);
+        assertEquals(TicketException.Reason.BAD_SIGNATURE,
+                assertThrows(TicketException.class, () -> verifier.verify(token, NOW)).reason());
+    }
+
+    @Test
+    void expiredTicketFails() {
+        String token = signer.sign(ticket);
+        assertEquals(TicketException.Reason.EXPIRED,
+                assertThrows(TicketException.class, () -> verifier.verify(token, NOW.plusSeconds(301))).reason());
+    }
+
+    @Test
+    void wrongParentOrChannelFails() {
+        String token = signer.sign(ticket);
+        assertEquals(TicketException.Reason.WRONG_PARENT,
+                assertThrows(TicketException.class, () -> verifier.verify(token, "n-1", "demo", NOW)).reason());
+        assertEquals(TicketException.Reason.WRONG_CHANNEL,
+                assertThrows(TicketException.class, () -> verifier.verify(token, "n-17", "other", NOW)).reason());
+    }
+
+    @Test
+    void garbageIsMalformed() {
+        for (String bad : new String[] {"", "abc", "a.b.c", "!!!!.????", "bm90LWEtdGlja2V0.c2ln", null}) {
+            assertEquals(TicketException.Reason.MALFORMED,
+                    assertThrows(TicketException.class, () -> verifier.verify(bad, NOW)).reason(), bad);
+        }
+    }
+
+    @Test
+    void fieldsOutsideTheIdPatternAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Ticket("a|b", "p", "demo", NOW));
+        assertTrue(e.getMessage().startsWith("childId must match"), e.getMessage());
+    }
+}
