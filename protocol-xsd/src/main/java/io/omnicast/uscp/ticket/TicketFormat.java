@@ -11,11 +11,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  *   token   = base64url(payload) "." base64url(signature)        (no padding)
- *   payload = "1" "|" childId "|" parentId "|" channel "|" expiry (UTF-8; expiry in Unix seconds, decimal)
+ *   payload = "1" "|" childId "|" parentIds "|" channel "|" expiry   (UTF-8; expiry in Unix seconds, decimal)
+ *   parentIds = parentId *2("," parentId)                      (the parent, then its backups)
  *   signature = Ed25519(proxy's private key, payload bytes)      (64 bytes, RFC 8032)
  * </pre>
  *
- * Node ids and channel names cannot contain {@code |} (their schema patterns exclude it), so the payload splits
+ * Node ids and channel names cannot contain {@code |} or {@code ,} (their schema patterns exclude both), so the payload splits
  * unambiguously. The leading {@code 1} is the format version.
  */
 public final class TicketFormat {
@@ -23,6 +24,8 @@ public final class TicketFormat {
     public static final String VERSION = "1";
     /** Longest token the schema accepts. */
     public static final int MAX_TOKEN_CHARS = 1024;
+    /** A parent and at most two backups. */
+    public static final int MAX_PARENTS = 3;
     private static final Pattern FIELD = Pattern.compile("[A-Za-z0-9._:\\-]{1,64}");
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_\\-]+\\.[A-Za-z0-9_\\-]+");
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -39,7 +42,7 @@ public final class TicketFormat {
 
     /** The bytes that are signed. */
     public static byte[] payload(Ticket ticket) {
-        return (VERSION + "|" + ticket.childId() + "|" + ticket.parentId() + "|" + ticket.channel() + "|"
+        return (VERSION + "|" + ticket.childId() + "|" + String.join(",", ticket.parentIds()) + "|" + ticket.channel() + "|"
                 + ticket.expiresAt().getEpochSecond()).getBytes(StandardCharsets.UTF_8);
     }
 
@@ -72,7 +75,7 @@ public final class TicketFormat {
                     + " with 5 fields (had " + fields.length + ")");
         }
         try {
-            Ticket ticket = new Ticket(fields[1], fields[2], fields[3], Instant.ofEpochSecond(Long.parseLong(fields[4])));
+            Ticket ticket = new Ticket(fields[1], java.util.Arrays.asList(fields[2].split(",", -1)), fields[3], Instant.ofEpochSecond(Long.parseLong(fields[4])));
             return new Parsed(payload, ticket, signature);
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             throw new TicketException(TicketException.Reason.MALFORMED, "bad ticket field: " + e.getMessage());

@@ -34,7 +34,7 @@ public final class TicketSigner {
             return TicketFormat.token(payload, signature.sign());
         } catch (GeneralSecurityException e) {
             signatures.remove();
-            throw new IllegalStateException("cannot sign ticket for " + ticket.childId() + " -> " + ticket.parentId()
+            throw new IllegalStateException("cannot sign ticket for " + ticket.childId() + " -> " + ticket.parentIds()
                     + " on " + ticket.channel() + ": " + e.getMessage(), e);
         }
     }

@@ -62,12 +62,12 @@ public final class TicketVerifier {
         return ticket;
     }
 
-    /** As {@link #verify(String, Instant)}, and checks the ticket was issued for this parent and channel. */
+    /** As {@link #verify(String, Instant)}, and checks the ticket admits the child at this parent (its parent or a backup) and channel. */
     public Ticket verify(String token, String parentId, String channel, Instant now) throws TicketException {
         Ticket ticket = verify(token, now);
-        if (!ticket.parentId().equals(parentId)) {
+        if (!ticket.grants(parentId)) {
             throw new TicketException(TicketException.Reason.WRONG_PARENT, "ticket for " + ticket.childId()
-                    + " was issued for parent " + ticket.parentId() + ", not " + parentId);
+                    + " was issued for parents " + ticket.parentIds() + ", not " + parentId);
         }
         if (!ticket.channel().equals(channel)) {
             throw new TicketException(TicketException.Reason.WRONG_CHANNEL, "ticket for " + ticket.childId()

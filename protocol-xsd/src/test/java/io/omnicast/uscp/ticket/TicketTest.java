@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -63,6 +64,23 @@ class TicketTest {
                 assertThrows(TicketException.class, () -> verifier.verify(token, "n-1", "demo", NOW)).reason());
         assertEquals(TicketException.Reason.WRONG_CHANNEL,
                 assertThrows(TicketException.class, () -> verifier.verify(token, "n-17", "other", NOW)).reason());
+    }
+
+    @Test
+    void oneTicketAdmitsTheChildAtItsParentAndBackupsOnly() throws TicketException {
+        String token = signer.sign(new Ticket("n-18", List.of("n-17", "origin-1", "n-3"), "demo", NOW.plusSeconds(60)));
+        assertTrue(SCHEMA_TICKET.matcher(token).matches(), token);
+        for (String parent : List.of("n-17", "origin-1", "n-3")) {
+            assertEquals("n-18", verifier.verify(token, parent, "demo", NOW).childId());
+        }
+        assertEquals(TicketException.Reason.WRONG_PARENT,
+                assertThrows(TicketException.class, () -> verifier.verify(token, "n-4", "demo", NOW)).reason());
+    }
+
+    @Test
+    void atMostThreeParents() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new Ticket("c", List.of("a", "b", "d", "e"), "demo", NOW));
     }
 
     @Test

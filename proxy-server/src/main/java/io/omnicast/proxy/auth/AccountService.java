@@ -1,0 +1,92 @@
+package io.omnicast.proxy.auth;
+
+import io.omnicast.proxy.directory.Account;
+import io.omnicast.proxy.directory.NodeDirectory;
+import io.omnicast.uscp.v1.ErrorCode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Accounts: creation under the password policy, and authentication with the per-address slow-down and the
+ * credential cache. Every method blocks (database, PBKDF2): call it from the auth threads or the admin command.
+ */
+public final class AccountService {
+    public static final Set<String> ROLES = Set.of("viewer", "origin");
+    private static final Pattern USER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._\\-]{2,31}");
+
+    private final NodeDirectory directory;
+    private final PasswordHasher hasher;
+    private final PasswordPolicy policy;
+    private final LoginThrottle throttle;
+    private final CredentialCache cache;
+    /** Hashed once so that a login for an unknown user costs as much as one for a known user. */
+    private final String decoyHash;
+
+    public AccountService(NodeDirectory directory, PasswordHasher hasher, PasswordPolicy policy, LoginThrottle throttle,
+            CredentialCache cache) {
+        this.directory = directory;
+        this.hasher = hasher;
+        this.policy = policy;
+        this.throttle = throttle;
+        this.cache = cache;
+        this.decoyHash = hasher.hash("decoy-password-for-unknown-users");
+    }
+
+    /** Creates an account; ACCOUNT_EXISTS or WEAK_PASSWORD (with the rule) when refused. */
+    public Account create(String user, String password, String role) throws AuthException {
+        if (user == null || !USER.matcher(user).matches()) {
+            throw new AuthException(ErrorCode.INVALID_MESSAGE, "user name must match " + USER.pattern()
+                    + " (was '" + user + "')");
+        }
+        if (!ROLES.contains(role)) {
+            throw new AuthException(ErrorCode.INVALID_MESSAGE, "role must be one of " + ROLES + " (was '" + role
+                    + "')");
+        }
+        Optional<String> weak = policy.violation(user, password);
+        if (weak.isPresent()) {
+            throw new AuthException(ErrorCode.WEAK_PASSWORD, weak.get());
+        }
+        if (directory.findAccount(user).isPresent()) {
+            throw new AuthException(ErrorCode.ACCOUNT_EXISTS, "user name '" + user + "' is taken");
+        }
+        Account account = new Account(user, hasher.hash(password), role, Instant.now());
+        if (!directory.createAccount(account)) {
+            throw new AuthException(ErrorCode.ACCOUNT_EXISTS, "user name '" + user + "' is taken");
+        }
+        return account;
+    }
+
+    /**
+     * Checks credentials from {@code address}. AUTH_FAILED for an unknown user or a wrong password (not told
+     * apart), RATE_LIMITED while the address is locked out.
+     */
+    public Account authenticate(String user, String password, String address) throws AuthException {
+        Duration locked = throttle.lockedFor(address);
+        if (!locked.isZero()) {
+            throw new AuthException(ErrorCode.RATE_LIMITED, "too many failed logins from " + address
+                    + "; try again in " + Math.max(1, locked.toMillis()) + " ms");
+        }
+        Optional<Account> account = directory.findAccount(user);
+        if (account.isPresent() && cache.matches(user, password, account.get().passwordHash())) {
+            throttle.succeeded(address);
+            return account.get();
+        }
+        boolean ok = hasher.verify(password, account.map(Account::passwordHash).orElse(decoyHash))
+                && account.isPresent();
+        if (!ok) {
+            throttle.failed(address);
+            throw new AuthException(ErrorCode.AUTH_FAILED, "user name or password is wrong");
+        }
+        throttle.succeeded(address);
+        cache.remember(user, password, account.get().passwordHash());
+        return account.get();
+    }
+
+    public boolean remove(String user) {
+        cache.forget(user);
+        return directory.removeAccount(user);
+    }
+}

@@ -1,0 +1,92 @@
+package io.omnicast.proxy.directory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes events to the directory from one background thread, in batches, so the channel threads and event
+ * loops that produce them never touch the database. An event is committed within milliseconds of being
+ * recorded; {@link #flush} waits for everything recorded so far.
+ */
+public final class EventRecorder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventRecorder.class);
+    private static final int MAX_BATCH = 1000;
+    private static final int MAX_QUEUED = 1_000_000;
+
+    private final NodeDirectory directory;
+    private final LinkedBlockingQueue<DirectoryEvent> queue = new LinkedBlockingQueue<>(MAX_QUEUED);
+    private final AtomicLong recorded = new AtomicLong();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public EventRecorder(NodeDirectory directory) {
+        this.directory = directory;
+        this.writer = new Thread(this::writeLoop, "directory-events");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** Queues an event; never blocks. If the database cannot keep up with a million queued events, drops. */
+    public void record(DirectoryEvent event) {
+        if (queue.offer(event)) {
+            recorded.incrementAndGet();
+        } else if (dropped.incrementAndGet() % 10_000 == 1) {
+            LOG.warn("event queue full: dropped {} events so far", dropped.get());
+        }
+    }
+
+    private void writeLoop() {
+        List<DirectoryEvent> batch = new ArrayList<>(MAX_BATCH);
+        while (running || !queue.isEmpty()) {
+            try {
+                DirectoryEvent first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                directory.appendEvents(batch);
+                written.addAndGet(batch.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("cannot write {} events to the directory; they are lost", batch.size(), e);
+                written.addAndGet(batch.size());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** Waits until every event recorded before the call is committed, or the timeout passes. */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long target = recorded.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (written.get() < target) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(2);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
