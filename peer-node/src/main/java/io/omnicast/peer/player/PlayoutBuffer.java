@@ -1,0 +1,154 @@
+package io.omnicast.peer.player;
+
+import io.omnicast.media.rtp.RtpTimestamp;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Holds decoded-to-be frames for the playout delay and paces them by RTP timestamp: the first frame is due one
+ * playout delay after it arrived, each later one at {@code first due + (timestamp - first timestamp) / 90 kHz}.
+ *
+ * <p>A stall is counted when the next frame is due (the last one's due time plus one frame interval, with half an
+ * interval of grace) and the buffer is empty. The stall lasts until a frame arrives; then the clock is shifted by
+ * the stall so playback resumes without a burst. A frame whose due time passed while frames were waiting (the
+ * player thread was late) is presented at once and is not a stall: the picture was there.
+ *
+ * <p>Thread-safe: the stream's event loop offers, the player thread takes. Time comes in as arguments so tests
+ * drive it.
+ */
+public final class PlayoutBuffer {
+    public static final int CLOCK_RATE = 90_000;
+    private static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1) / 30;
+
+    private final long delayNanos;
+    private final int capacity;
+    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private boolean started;
+    private long baseNanos;
+    private long baseTimestamp;
+    private long lastDueNanos;
+    private long lastTimestamp;
+    private long intervalNanos = DEFAULT_INTERVAL_NANOS;
+    private boolean stalled;
+    private long stallStartNanos;
+    private long stalls;
+    private long stallNanos;
+    private long newestTimestamp;
+    private long dropped;
+    private boolean presentedAny;
+
+    /** @param capacity most frames held; beyond it the oldest is dropped (a player far behind) */
+    public PlayoutBuffer(long delayNanos, int capacity) {
+        this.delayNanos = delayNanos;
+        this.capacity = capacity;
+    }
+
+    /** A new frame (takes ownership). */
+    public synchronized void offer(Frame frame) {
+        if (presentedAny && !RtpTimestamp.isNewer(frame.rtpTimestamp(), lastTimestamp)) {
+            frame.release(); // older than what was shown already (a resend after fail-over)
+            return;
+        }
+        if (frames.size() >= capacity) {
+            frames.pollFirst().release();
+            dropped++;
+        }
+        frames.addLast(frame);
+        newestTimestamp = frame.rtpTimestamp();
+        notifyAll();
+    }
+
+    /** The frame to present at {@code now}, or null when none is due (and accounts a stall when one is missing). */
+    public synchronized Frame take(long now) {
+        Frame head = frames.peekFirst();
+        if (head == null) {
+            if (presentedAny && !stalled && now - lastDueNanos > intervalNanos + intervalNanos / 2) {
+                stalled = true;
+                stallStartNanos = lastDueNanos + intervalNanos;
+                stalls++;
+            }
+            return null;
+        }
+        long due = due(head);
+        if (stalled) {
+            stallNanos += Math.max(0, now - stallStartNanos);
+            stalled = false;
+            if (due < now) {
+                baseNanos += now - due;
+                due = now;
+            }
+        }
+        if (due > now) {
+            return null;
+        }
+        frames.pollFirst();
+        if (presentedAny) {
+            long step = RtpTimestamp.distance(lastTimestamp, head.rtpTimestamp());
+            if (step > 0 && step < CLOCK_RATE) {
+                intervalNanos = ticksToNanos(step);
+            }
+        }
+        presentedAny = true;
+        lastDueNanos = due;
+        lastTimestamp = head.rtpTimestamp();
+        return head;
+    }
+
+    /** Waits until a frame may be due or one arrives, at most {@code maxNanos}. */
+    public synchronized void await(long now, long maxNanos) throws InterruptedException {
+        Frame head = frames.peekFirst();
+        long wait = maxNanos;
+        if (head != null) {
+            wait = Math.min(wait, due(head) - now);
+        }
+        if (wait > 0) {
+            TimeUnit.NANOSECONDS.timedWait(this, wait);
+        }
+    }
+
+    private long due(Frame frame) {
+        if (!started) {
+            started = true;
+            baseNanos = frame.arrivalNanos() + delayNanos;
+            baseTimestamp = frame.rtpTimestamp();
+        }
+        return baseNanos + ticksToNanos(RtpTimestamp.distance(baseTimestamp, frame.rtpTimestamp()));
+    }
+
+    private static long ticksToNanos(long ticks) {
+        return ticks * 1_000_000_000L / CLOCK_RATE;
+    }
+
+    /** Media waiting to be shown, in milliseconds of RTP time (newest arrived minus last shown). */
+    public synchronized long bufferedMillis() {
+        if (frames.isEmpty()) {
+            return 0;
+        }
+        long from = presentedAny ? lastTimestamp : frames.peekFirst().rtpTimestamp();
+        return Math.max(0, RtpTimestamp.distance(from, newestTimestamp)) * 1000L / CLOCK_RATE;
+    }
+
+    public synchronized long stalls() {
+        return stalls;
+    }
+
+    /** Total stalled time, including a stall going on now. */
+    public synchronized long stallMillis(long now) {
+        long total = stallNanos + (stalled ? Math.max(0, now - stallStartNanos) : 0);
+        return TimeUnit.NANOSECONDS.toMillis(total);
+    }
+
+    public synchronized long droppedFrames() {
+        return dropped;
+    }
+
+    public synchronized int size() {
+        return frames.size();
+    }
+
+    /** Releases every waiting frame. */
+    public synchronized void clear() {
+        frames.forEach(Frame::release);
+        frames.clear();
+    }
+}
