@@ -1,0 +1,428 @@
+package io.omnicast.peer;
+
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.omnicast.media.rtp.RtpPacket;
+import io.omnicast.media.rtp.SequenceNumber;
+import io.omnicast.peer.config.PeerConfig;
+import io.omnicast.peer.config.TransportMode;
+import io.omnicast.peer.perf.LoadSample;
+import io.omnicast.peer.perf.PerformanceCalculator;
+import io.omnicast.peer.perf.SystemLoad;
+import io.omnicast.peer.player.FrameAssembler;
+import io.omnicast.peer.player.Player;
+import io.omnicast.peer.player.PlayerStats;
+import io.omnicast.peer.proxy.ParentRef;
+import io.omnicast.peer.proxy.Placement;
+import io.omnicast.peer.proxy.ProxyConnection;
+import io.omnicast.peer.proxy.ProxyListener;
+import io.omnicast.peer.proxy.ProxySession;
+import io.omnicast.peer.stats.StatsServer;
+import io.omnicast.peer.stream.ParentLink;
+import io.omnicast.peer.stream.RtcpPackets;
+import io.omnicast.uscp.v1.Capacity;
+import io.omnicast.uscp.v1.FailureReason;
+import io.omnicast.uscp.v1.Health;
+import io.omnicast.uscp.v1.LogoutReason;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer (the paper's Fig. 3): proxy connection, streaming connection, buffer, player, performance calculator
+ * and stats. The stream state (current parent, sequence tracking, recoveries) belongs to one event loop.
+ *
+ * <p>Fail-over is make-before-break: the new parent's session is opened while the old one is closed, and the
+ * first packets of the new parent that the peer already has (it starts at its latest keyframe or at the resume
+ * sequence) are dropped by sequence number, so the player and the children see one continuous sequence.
+ */
+public final class PeerNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PeerNode.class);
+    /** A forward jump larger than this is a new stream (sender restart), not loss. */
+    private static final int MAX_GAP = 3000;
+    /** How long a missing packet may be repaired by NACK before it counts as lost. */
+    private static final long REPAIR_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    /** One fail-over: why, the gap without packets, and what stayed lost after repair. */
+    public static final class Recovery {
+        final String cause;
+        final String fromParent;
+        final long failedAtNanos;
+        final long lastPacketNanos;
+        volatile String toParent;
+        volatile long gapMs = -1;
+        volatile long packetsLostAfterRepair;
+
+        Recovery(String cause, String fromParent, long failedAtNanos, long lastPacketNanos) {
+            this.cause = cause;
+            this.fromParent = fromParent;
+            this.failedAtNanos = failedAtNanos;
+            this.lastPacketNanos = lastPacketNanos;
+        }
+
+        Map<String, Object> toMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("cause", cause);
+            m.put("from", fromParent);
+            m.put("to", toParent);
+            m.put("gapMs", gapMs);
+            m.put("packetsLostAfterRepair", packetsLostAfterRepair);
+            return m;
+        }
+    }
+
+    private record Missing(long sinceNanos, Recovery during) {
+    }
+
+    private final PeerConfig config;
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final PerformanceCalculator calculator;
+    private final Player player;
+    private final FrameAssembler assembler;
+    private final List<Recovery> recoveries = new CopyOnWriteArrayList<>();
+    private final Map<Integer, Missing> missing = new LinkedHashMap<>();
+    private final long startedNanos = System.nanoTime();
+    private final long rtcpSsrc = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
+    private ProxyConnection proxy;
+    private StatsServer statsServer;
+    private volatile String state = "starting";
+    private volatile String nodeId;
+    private volatile int hopCount = -1;
+    private volatile ParentLink current;
+    private ParentLink opening;
+    private String openingFor;
+    private List<ParentRef> backups = List.of();
+    private TransportMode transport;
+    private int videoTrack = 0;
+    private int highestSeq = -1;
+    private long lastPacketNanos;
+    private Recovery pendingRecovery;
+    private volatile long packetsReceived;
+    private volatile long packetsLost;
+    private volatile long packetsRepaired;
+    private volatile long bytesReceived;
+    private volatile long bitrateKbps;
+    private long bytesAtLastSample;
+    private long lastSampleNanos = System.nanoTime();
+    private volatile long proxyMs = -1;
+    private volatile long rtspMs = -1;
+    private volatile long firstPacketMs = -1;
+    private volatile int children;
+
+    public PeerNode(PeerConfig config) {
+        this.config = config;
+        this.group = new NioEventLoopGroup(2, r -> {
+            Thread t = new Thread(r, "peer-" + config.user());
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = group.next();
+        this.transport = config.transport();
+        this.calculator = new PerformanceCalculator(config.uplinkKbps(), config.maxChildren(), new SystemLoad());
+        this.player = new Player(config.user(), config.playerMode(), config.playoutDelay(), this::title,
+                () -> close());
+        this.assembler = new FrameAssembler(config.playerMode() != PeerConfig.PlayerMode.COUNT_ONLY,
+                ByteBufAllocator.DEFAULT, player::offer);
+    }
+
+    /** Starts the stats endpoint, the player and the proxy connection. */
+    public void start() throws IOException {
+        if (config.statsPort() > 0) {
+            statsServer = new StatsServer(config.statsPort(), this::stats);
+        }
+        player.start();
+        InetSocketAddress relay = null; // a leaf until the relay service is wired (see README of peer-node)
+        proxy = new ProxyConnection(config, relay, this::report, new ProxyListener() {
+            @Override
+            public void onSession(ProxySession session) {
+                nodeId = session.nodeId();
+                if (proxyMs < 0) {
+                    proxyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+                }
+            }
+
+            @Override
+            public void onPlacement(Placement placement) {
+                loop.execute(() -> place(placement));
+            }
+
+            @Override
+            public void onDisconnected() {
+                log.warn("peer {}: proxy lost, still streaming from {}", nodeId, parentId());
+            }
+        }, group);
+        proxy.start();
+        loop.scheduleAtFixedRate(this::everySecond, 1, 1, TimeUnit.SECONDS);
+        state = "joining";
+    }
+
+    private String parentId() {
+        ParentLink link = current;
+        return link == null ? null : link.parent().nodeId();
+    }
+
+    private String title() {
+        PlayerStats s = player.stats();
+        return config.channel() + " - hop " + hopCount + " - " + (int) s.fps() + " fps - buffer " + s.bufferMs()
+                + " ms";
+    }
+
+    private void place(Placement placement) {
+        hopCount = placement.hopCount();
+        nodeId = placement.nodeId();
+        backups = placement.backups();
+        switchTo(placement.parent());
+    }
+
+    private void switchTo(ParentRef parent) {
+        ParentLink link = current;
+        if (link != null && !link.isClosed() && link.parent().nodeId().equals(parent.nodeId())
+                && link.parent().rtspUrl().equals(parent.rtspUrl())) {
+            return; // already there (a re-login after the proxy came back placed us where we are)
+        }
+        if (parent.nodeId().equals(openingFor)) {
+            return;
+        }
+        openingFor = parent.nodeId();
+        int resume = highestSeq < 0 ? -1 : SequenceNumber.next(highestSeq);
+        log.info("peer {}: connecting to parent {} at {} (resume at {})", nodeId, parent.nodeId(), parent.rtspUrl(),
+                resume);
+        state = current == null ? "connecting" : "recovering";
+        ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
+                config.udpFallbackTimeout()).whenComplete((opened, failure) -> loop.execute(() -> {
+                    if (!parent.nodeId().equals(openingFor)) {
+                        if (opened != null) {
+                            opened.close(); // superseded while it opened
+                        }
+                        return;
+                    }
+                    openingFor = null;
+                    if (failure != null) {
+                        log.warn("peer {}: parent {} refused or unreachable: {}", nodeId, parent.nodeId(),
+                                failure.getMessage());
+                        parentFailed(parent, FailureReason.CONNECTION_REFUSED, String.valueOf(failure.getMessage()));
+                        return;
+                    }
+                    ParentLink old = current;
+                    current = opened;
+                    videoTrack = Math.max(0, opened.sdp().videoTrack());
+                    assembler.parameterSets(opened.sdp().tracks().get(videoTrack).parameterSets());
+                    if (rtspMs < 0) {
+                        ParentLink.Timing timing = opened.timing();
+                        rtspMs = TimeUnit.NANOSECONDS.toMillis(timing.playRepliedNanos() - timing.startedNanos());
+                    }
+                    if (pendingRecovery != null) {
+                        pendingRecovery.toParent = parent.nodeId();
+                    }
+                    state = "playing";
+                    if (old != null) {
+                        old.close();
+                    }
+                }));
+    }
+
+    private final ParentLink.Events events = new ParentLink.Events() {
+        @Override
+        public void onRtp(ParentLink link, int track, RtpPacket packet, long arrivalNanos) {
+            if (link != current) {
+                return;
+            }
+            if (firstPacketMs < 0) {
+                firstPacketMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - link.timing().playRepliedNanos());
+            }
+            if (track != videoTrack) {
+                return; // audio is relayed, not played (optional in the issue)
+            }
+            int seq = packet.sequenceNumber();
+            if (highestSeq >= 0) {
+                int d = SequenceNumber.distance(highestSeq, seq);
+                if (d <= 0) {
+                    Missing repaired = missing.remove(seq);
+                    if (repaired != null) {
+                        packetsRepaired++;
+                    }
+                    return; // duplicate (the new parent replays from its keyframe) or a late repair
+                }
+                if (d > 1 && d <= MAX_GAP) {
+                    List<Integer> lost = new ArrayList<>(d - 1);
+                    for (int i = 1; i < d; i++) {
+                        int s = SequenceNumber.add(highestSeq, i);
+                        missing.put(s, new Missing(arrivalNanos, pendingRecovery));
+                        lost.add(s);
+                    }
+                    link.sendRtcp(track, RtcpPackets.genericNack(ByteBufAllocator.DEFAULT, rtcpSsrc, packet.ssrc(),
+                            lost));
+                }
+            }
+            if (pendingRecovery != null && pendingRecovery.gapMs < 0) {
+                pendingRecovery.gapMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - pendingRecovery.lastPacketNanos);
+                log.info("peer {}: recovered from {} ({}) at {} after a gap of {} ms", nodeId,
+                        pendingRecovery.fromParent, pendingRecovery.cause, link.parent().nodeId(),
+                        pendingRecovery.gapMs);
+            }
+            highestSeq = seq;
+            lastPacketNanos = arrivalNanos;
+            packetsReceived++;
+            bytesReceived += packet.length();
+            assembler.push(packet, arrivalNanos);
+        }
+
+        @Override
+        public void onFailed(ParentLink link, FailureReason reason, String detail) {
+            if (link != current) {
+                link.close();
+                return;
+            }
+            if (ParentLink.UDP_SILENT.equals(detail) && transport == TransportMode.UDP) {
+                log.info("peer {}: {} from {}; switching to TCP interleaved", nodeId, detail, link.parent().nodeId());
+                transport = TransportMode.TCP;
+                current = null;
+                link.close();
+                switchTo(link.parent());
+                return;
+            }
+            parentFailed(link.parent(), reason, detail);
+        }
+    };
+
+    private void parentFailed(ParentRef parent, FailureReason reason, String detail) {
+        ParentLink link = current;
+        if (link != null && link.parent().nodeId().equals(parent.nodeId())) {
+            link.close();
+        }
+        log.warn("peer {}: parent {} failed ({}: {})", nodeId, parent.nodeId(), reason.value(), detail);
+        pendingRecovery = new Recovery(reason.value(), parent.nodeId(), System.nanoTime(),
+                lastPacketNanos == 0 ? System.nanoTime() : lastPacketNanos);
+        recoveries.add(pendingRecovery);
+        state = "recovering";
+        // Go to a backup at once while the proxy decides; its answer may move us again, seamlessly.
+        backups.stream().filter(b -> !b.nodeId().equals(parent.nodeId())).findFirst().ifPresent(this::switchTo);
+        if (proxy != null && proxy.isLoggedIn()) {
+            proxy.reportParentFailure(parent.nodeId(), reason, highestSeq < 0 ? null : highestSeq, detail)
+                    .whenComplete((placement, failure) -> {
+                        if (failure != null) {
+                            log.warn("peer {}: ReConfiguration failed: {}", nodeId, failure.getMessage());
+                        }
+                    });
+        }
+    }
+
+    private void everySecond() {
+        long now = System.nanoTime();
+        long bytes = bytesReceived;
+        bitrateKbps = (bytes - bytesAtLastSample) * 8 * 1_000_000L / Math.max(1, now - lastSampleNanos);
+        bytesAtLastSample = bytes;
+        lastSampleNanos = now;
+        calculator.sampleLoad();
+        for (var it = missing.entrySet().iterator(); it.hasNext();) {
+            Map.Entry<Integer, Missing> e = it.next();
+            if (now - e.getValue().sinceNanos() > REPAIR_WINDOW_NANOS) {
+                it.remove();
+                packetsLost++;
+                if (e.getValue().during() != null) {
+                    e.getValue().during().packetsLostAfterRepair++;
+                }
+            }
+        }
+        if (missing.size() > 10_000) {
+            packetsLost += missing.size();
+            missing.clear();
+        }
+    }
+
+    private ProxyConnection.Report report() {
+        LoadSample load = calculator.lastLoad();
+        Capacity capacity = new Capacity();
+        capacity.setMaxChildren(Math.min(1024, calculator.maxChildren(bitrateKbps)));
+        capacity.setUplinkKbps((int) Math.min(100_000_000L, calculator.uplinkKbps()));
+        capacity.setCpuLoad(load.cpuPercent());
+        capacity.setMemoryLoad(load.memoryPercent());
+        PlayerStats s = player.stats();
+        Health health = new Health();
+        health.setFps(Math.min(1000, s.fps()));
+        health.setBufferMs((int) Math.min(86_400_000L, s.bufferMs()));
+        health.setStalls(s.stalls());
+        health.setStallMs(s.stallMs());
+        health.setChildren(children);
+        health.setPacketsLost(packetsLost);
+        health.setBitrateKbps((int) Math.min(100_000_000L, bitrateKbps));
+        return new ProxyConnection.Report(capacity, health);
+    }
+
+    /** The figures of {@code GET /api/stats}. */
+    public Map<String, Object> stats() {
+        PlayerStats s = player.stats();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("nodeId", nodeId);
+        m.put("channel", config.channel());
+        m.put("state", state);
+        m.put("parent", parentId());
+        m.put("hopCount", hopCount);
+        m.put("children", children);
+        m.put("fps", s.fps());
+        m.put("framesDecoded", s.framesDecoded());
+        m.put("stalls", s.stalls());
+        m.put("stallMs", s.stallMs());
+        m.put("bufferMs", s.bufferMs());
+        Map<String, Object> join = new LinkedHashMap<>();
+        join.put("proxyMs", proxyMs);
+        join.put("rtspMs", rtspMs);
+        join.put("firstPacketMs", firstPacketMs);
+        join.put("firstFrameMs", s.firstFrameNanos() < 0 ? -1
+                : TimeUnit.NANOSECONDS.toMillis(s.firstFrameNanos() - startedNanos));
+        m.put("join", join);
+        m.put("recoveries", recoveries.stream().map(Recovery::toMap).toList());
+        m.put("packetsReceived", packetsReceived);
+        m.put("packetsLost", packetsLost);
+        m.put("packetsRepaired", packetsRepaired);
+        m.put("bitrateKbps", bitrateKbps);
+        m.put("transport", transport.name().toLowerCase());
+        m.put("proxyConnected", proxy != null && proxy.isLoggedIn());
+        m.put("logins", proxy == null ? 0 : proxy.logins());
+        return m;
+    }
+
+    public int statsPort() {
+        return statsServer == null ? 0 : statsServer.port();
+    }
+
+    /** Logs out (waiting briefly for the proxy's OK) and stops everything. Idempotent. */
+    @Override
+    public void close() {
+        if ("closed".equals(state)) {
+            return;
+        }
+        state = "closed";
+        if (proxy != null) {
+            try {
+                proxy.logout(LogoutReason.USER, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("peer {}: logout did not complete: {}", nodeId, e.getMessage());
+            }
+            proxy.close();
+        }
+        loop.execute(() -> {
+            ParentLink link = current;
+            if (link != null) {
+                link.close();
+            }
+        });
+        player.close();
+        if (statsServer != null) {
+            statsServer.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

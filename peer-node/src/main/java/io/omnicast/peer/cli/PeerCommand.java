@@ -1,0 +1,120 @@
+package io.omnicast.peer.cli;
+
+import io.omnicast.peer.PeerNode;
+import io.omnicast.peer.config.PeerConfig;
+import io.omnicast.peer.config.TransportMode;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code omnicast peer}: runs one peer until Ctrl-C, SIGTERM or the window is closed, logging out on the way.
+ * Options left out keep the values of {@code peer-defaults.properties}.
+ */
+@Command(name = "peer", mixinStandardHelpOptions = true,
+        description = "Run a peer node: join a channel, play it and relay it to children.")
+public class PeerCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--proxy", paramLabel = "HOST:PORT", description = "The proxy to log in to.")
+    String proxy;
+    @Option(names = "--user", required = true, description = "Account name.")
+    String user;
+    @Option(names = "--password", required = true, description = "Account password.")
+    String password;
+    @Option(names = "--channel", required = true, description = "Channel to watch.")
+    String channel;
+    @Option(names = "--subscribe", description = "Create the account (Subscription) instead of logging in.")
+    boolean subscribe;
+    @Option(names = "--bind", paramLabel = "ADDR", description = "Local address to bind and connect out from.")
+    String bind;
+    @Option(names = "--relay-port", description = "RTSP port children pull from (0 = any free port).")
+    Integer relayPort;
+    @Option(names = "--max-children", description = "Most children to accept (default: computed from the uplink).")
+    Integer maxChildren;
+    @Option(names = "--uplink", paramLabel = "RATE", description = "Upload capacity, e.g. 20mbit (default: measured).")
+    String uplink;
+    @Option(names = "--stats-port", description = "Serve GET http://127.0.0.1:PORT/api/stats (0 = off).")
+    Integer statsPort;
+    @Option(names = "--transport", description = "udp (falls back to tcp) or tcp.")
+    TransportMode transport;
+    @Option(names = "--playout-delay-ms", description = "Playout delay in milliseconds (default 500).")
+    Long playoutDelayMs;
+
+    @ArgGroup(exclusive = true)
+    PlayerChoice player;
+
+    static final class PlayerChoice {
+        @Option(names = "--window", description = "Show the video in a window.")
+        boolean window;
+        @Option(names = "--headless", description = "Decode and count frames, show nothing (default).")
+        boolean headless;
+        @Option(names = "--no-decode", description = "Count frames from RTP timestamps and markers only.")
+        boolean noDecode;
+    }
+
+    /** The configuration the options describe (validated). */
+    public PeerConfig config() {
+        PeerConfig.Builder b = PeerConfig.builder().user(user).password(password).channel(channel)
+                .subscribe(subscribe);
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
+        if (bind != null) {
+            b.bind(bind);
+        }
+        if (relayPort != null) {
+            b.relayPort(relayPort);
+        }
+        if (maxChildren != null) {
+            b.maxChildren(maxChildren);
+        }
+        if (uplink != null) {
+            b.uplink(uplink);
+        }
+        if (statsPort != null) {
+            b.statsPort(statsPort);
+        }
+        if (transport != null) {
+            b.transport(transport);
+        }
+        if (playoutDelayMs != null) {
+            b.playoutDelay(Duration.ofMillis(playoutDelayMs));
+        }
+        if (player != null) {
+            b.playerMode(player.window ? PeerConfig.PlayerMode.WINDOW
+                    : player.noDecode ? PeerConfig.PlayerMode.COUNT_ONLY : PeerConfig.PlayerMode.HEADLESS);
+        }
+        return b.build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PeerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("peer: " + e.getMessage());
+            return 2;
+        }
+        PeerNode node = new PeerNode(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "peer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        node.start();
+        spec.commandLine().getOut().println("peer " + config.user() + " joining " + config.channel() + " via "
+                + config.proxyHost() + ":" + config.proxyPort()
+                + (node.statsPort() > 0 ? "; stats at http://127.0.0.1:" + node.statsPort() + "/api/stats" : ""));
+        stopped.await();
+        return 0;
+    }
+}
