@@ -1,0 +1,118 @@
+package io.omnicast.server;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.omnicast.server.channel.ChannelRegistry;
+import io.omnicast.server.channel.ChannelStats;
+import io.omnicast.server.channel.LiveChannel;
+import io.omnicast.server.channel.ReaderAdmission;
+import io.omnicast.server.rtsp.RtspServer;
+import io.omnicast.server.rtsp.UdpMediaPorts;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The streaming server: the RTSP listener, the shared UDP media ports and the channels. The Java API other
+ * components use: {@link #start}, {@link #stats()}, {@link #channel(String)}, {@link #close()}.
+ */
+public final class StreamingServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamingServer.class);
+
+    private final ServerConfig config;
+    private final NioEventLoopGroup boss;
+    private final NioEventLoopGroup workers;
+    private final UdpMediaPorts ports;
+    private final ChannelRegistry channels;
+    private final RtspServer rtsp;
+
+    private StreamingServer(ServerConfig config, ReaderAdmission admission) {
+        this.config = config;
+        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("omnicast-rtsp-accept"));
+        this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("omnicast-rtsp"));
+        try {
+            // Channels run on the UDP sockets' loop: UDP fan-out then needs no hand-off between threads.
+            this.ports = UdpMediaPorts.bind(workers.next(), config.bindAddress(), config.udpRtpPort());
+            this.channels = new ChannelRegistry(config, ports::eventLoop);
+            this.rtsp = RtspServer.start(config, boss, workers, ports, channels, admission);
+        } catch (RuntimeException e) {
+            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        LOG.info("streaming server listening on rtsp://{}:{}/live/<channel>, RTP/RTCP on UDP {}-{}",
+                config.bindAddress().getHostAddress(), rtsp.port(), ports.rtpPort(), ports.rtcpPort());
+    }
+
+    /** Starts a server that admits every reader. */
+    public static StreamingServer start(ServerConfig config) {
+        return new StreamingServer(config, ReaderAdmission.ALLOW_ALL);
+    }
+
+    /** Starts a server whose readers must pass {@code admission} (e.g. a ticket verifier). */
+    public static StreamingServer start(ServerConfig config, ReaderAdmission admission) {
+        return new StreamingServer(config, admission);
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    /** The RTSP port actually bound (useful with port 0). */
+    public int rtspPort() {
+        return rtsp.port();
+    }
+
+    public int udpRtpPort() {
+        return ports.rtpPort();
+    }
+
+    public int udpRtcpPort() {
+        return ports.rtcpPort();
+    }
+
+    /** The live channel {@code name}, if any. */
+    public Optional<LiveChannel> channel(String name) {
+        return channels.live(name);
+    }
+
+    /** Stats of every channel (waits briefly for each channel's loop). */
+    public List<ChannelStats> stats() {
+        List<ChannelStats> result = new ArrayList<>();
+        for (LiveChannel c : channels.all()) {
+            try {
+                result.add(c.stats().get(2, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                LOG.debug("no stats from channel {}: {}", c.name(), e.toString());
+            }
+        }
+        return result;
+    }
+
+    public ServerCounters counters() {
+        return rtsp.counters();
+    }
+
+    /** Datagrams to the UDP ports from addresses no session announced. */
+    public long udpUnknownSourcePackets() {
+        return ports.unknownSourcePackets();
+    }
+
+    /** PLAY received to PLAY reply written and the reader activated (its first packets queued right after). */
+    public LatencyRecorder playLatency() {
+        return rtsp.playLatency();
+    }
+
+    @Override
+    public void close() {
+        channels.endAll("server shutting down");
+        rtsp.close();
+        ports.close();
+        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        LOG.info("streaming server stopped");
+    }
+}

@@ -1,0 +1,584 @@
+package io.omnicast.server.channel;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.omnicast.media.buffer.Keyframe;
+import io.omnicast.media.buffer.PacketRingBuffer;
+import io.omnicast.media.h264.ParameterSets;
+import io.omnicast.media.rtp.RtpFormatException;
+import io.omnicast.media.rtp.RtpPacket;
+import io.omnicast.media.rtp.SequenceNumber;
+import io.omnicast.server.ServerConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One live channel: its publisher, tracks, a {@link PacketRingBuffer} per track (with the keyframe index for
+ * video), and readers, each with a cursor per track. Every field belongs to {@link #executor()}; public methods may
+ * be called from any thread and hop onto it.
+ *
+ * <p>Relay is transparent: a reader gets the publisher's RTP packets unchanged. The channel adds only RTCP it
+ * owns: sender reports to readers, receiver reports to the publisher, BYE at the end.
+ *
+ * <p>Instant start: a reader starts at the latest buffered keyframe of the video track (the first packet of the
+ * access unit holding the IDR, so in-band SPS/PPS come along; otherwise the SDP carries them), and on the other
+ * tracks at the packet that followed the newest one when that keyframe arrived.
+ *
+ * <p>Slow readers: a reader whose transport is not writable stops taking packets; when it can again, it skips
+ * to the next keyframe. One that stays unwritable longer than {@code reader.slow.drop.ms} is dropped. Nobody
+ * waits for it: the producer never blocks, and other readers are served in the same pass.
+ */
+public final class LiveChannel {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveChannel.class);
+    /** Keyframe -> other tracks' positions remembered; a few GOPs are plenty for the rings' length. */
+    private static final int KEYFRAME_POSITIONS = 64;
+
+    /** Where a reader starts on a track: for RTP-Info. */
+    public record StartPoint(int track, int sequenceNumber, long rtpTimestamp) {
+    }
+
+    /** The newest sequence number of every track when a video keyframe arrived (-1: no packet yet). */
+    private record KeyframePositions(long keyframeIndex, int[] newestSequences) {
+    }
+
+    private final String name;
+    private final EventExecutor executor;
+    private final ServerConfig config;
+    private final Consumer<LiveChannel> onEnded;
+    private final ChannelRtcp rtcp;
+    private final Map<Reader, ReaderState> readers = new LinkedHashMap<>();
+    private final ArrayList<KeyframePositions> keyframePositions = new ArrayList<>();
+    private Publisher publisher;
+    private PublishedSdp sdp;
+    private PacketRingBuffer[] rings = new PacketRingBuffer[0];
+    private int[] newestSequence = new int[0];
+    private boolean recording;
+    private volatile boolean live;
+    private boolean ended;
+    private long lastPacketNanos;
+    private long packetsReceived;
+    private long bytesReceived;
+    private long garbagePackets;
+    private int videoTrack = -1;
+    private long lastKeyframeIndex = -1;
+    private ScheduledFuture<?> ticker;
+
+    LiveChannel(String name, EventExecutor executor, ServerConfig config, Consumer<LiveChannel> onEnded) {
+        this.name = name;
+        this.executor = executor;
+        this.config = config;
+        this.onEnded = onEnded;
+        this.rtcp = new ChannelRtcp(this, config);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The event loop that owns this channel. */
+    public EventExecutor executor() {
+        return executor;
+    }
+
+    /** The published description; set before the channel is visible to readers, never changes after. */
+    public PublishedSdp sdp() {
+        return sdp;
+    }
+
+    /** Called by the registry when a publisher claims the channel (on the channel's loop). */
+    void attach(Publisher publisher, PublishedSdp sdp) {
+        this.publisher = publisher;
+        this.sdp = sdp;
+        int trackCount = sdp.tracks().size();
+        this.rings = new PacketRingBuffer[trackCount];
+        this.newestSequence = new int[trackCount];
+        for (MediaTrack t : sdp.tracks()) {
+            boolean video = t.isH264();
+            if (video && videoTrack < 0) {
+                videoTrack = t.index();
+            }
+            rings[t.index()] = PacketRingBuffer.builder().capacityPackets(config.bufferPackets())
+                    .maxBytes(config.bufferBytes()).indexKeyframes(video)
+                    .parameterSets(video ? parameterSets(t) : ParameterSets.NONE).build();
+            newestSequence[t.index()] = -1;
+        }
+        lastPacketNanos = System.nanoTime();
+        long tickMillis = Math.max(50, Math.min(500, config.publisherTimeout().toMillis() / 2));
+        ticker = executor.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static ParameterSets parameterSets(MediaTrack t) {
+        for (String line : t.sdpLines()) {
+            int at = line.indexOf("sprop-parameter-sets=");
+            if (line.startsWith("a=fmtp:") && at > 0) {
+                String value = line.substring(at + "sprop-parameter-sets=".length());
+                int end = value.indexOf(';');
+                try {
+                    return ParameterSets.fromSprop((end < 0 ? value : value.substring(0, end)).trim());
+                } catch (RuntimeException e) {
+                    LOG.debug("ignoring unreadable sprop-parameter-sets: {}", e.getMessage());
+                }
+            }
+        }
+        return ParameterSets.NONE;
+    }
+
+    /** The publisher started RECORD: packets may flow and readers may join. */
+    public void startRecording() {
+        executor.execute(() -> {
+            if (ended) {
+                return;
+            }
+            recording = true;
+            live = true;
+            lastPacketNanos = System.nanoTime();
+            LOG.info("channel {}: live, publisher {} from {}, {} track(s)", name, publisher.id(), publisher.remote(),
+                    rings.length);
+        });
+    }
+
+    /** True once the publisher is recording and until the channel ends. Any thread. */
+    public boolean isLive() {
+        return live;
+    }
+
+    /** An RTP packet of {@code track} from the publisher; takes ownership of {@code packet}. */
+    public void publishRtp(int track, ByteBuf packet) {
+        if (executor.inEventLoop()) {
+            ingest(track, packet);
+        } else {
+            executor.execute(() -> ingest(track, packet));
+        }
+    }
+
+    /** An RTCP packet of {@code track} from the publisher (sender reports, BYE); takes ownership. */
+    public void publisherRtcp(int track, ByteBuf packet) {
+        executor.execute(() -> {
+            try {
+                if (!ended && track >= 0 && track < rings.length) {
+                    rtcp.onPublisherRtcp(track, packet);
+                }
+            } finally {
+                packet.release();
+            }
+        });
+    }
+
+    private void ingest(int track, ByteBuf packet) {
+        try {
+            if (ended || !recording || track < 0 || track >= rings.length) {
+                return;
+            }
+            RtpPacket rtp;
+            try {
+                rtp = RtpPacket.parse(packet);
+            } catch (RtpFormatException e) {
+                garbagePackets++;
+                LOG.debug("channel {}: dropped a packet that is not RTP: {}", name, e.getMessage());
+                return;
+            }
+            lastPacketNanos = System.nanoTime();
+            packetsReceived++;
+            bytesReceived += packet.readableBytes();
+            PacketRingBuffer ring = rings[track];
+            if (!ring.publish(rtp)) {
+                return;
+            }
+            newestSequence[track] = rtp.sequenceNumber();
+            rtcp.onPublisherRtp(track, rtp, lastPacketNanos);
+            if (track == videoTrack) {
+                rememberKeyframePositions(ring);
+            }
+            boolean wrote = false;
+            for (ReaderState r : readers.values()) {
+                if (r.active && r.cursors[track] != null) {
+                    wrote |= r.drain(track);
+                }
+            }
+            if (wrote) {
+                for (ReaderState r : readers.values()) {
+                    r.reader.flush();
+                }
+            }
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void rememberKeyframePositions(PacketRingBuffer ring) {
+        Keyframe k = ring.latestKeyframe();
+        if (k == null || k.packetIndex() == lastKeyframeIndex) {
+            return;
+        }
+        lastKeyframeIndex = k.packetIndex();
+        if (keyframePositions.size() == KEYFRAME_POSITIONS) {
+            keyframePositions.remove(0);
+        }
+        keyframePositions.add(new KeyframePositions(k.packetIndex(), newestSequence.clone()));
+    }
+
+    /**
+     * Admits a reader: places its cursors, but sends nothing until {@link #activate}, so the PLAY reply goes out
+     * before the first packet. Fails if the channel is not live or is full.
+     */
+    public CompletableFuture<List<StartPoint>> prepareReader(Reader reader, int[] tracks) {
+        CompletableFuture<List<StartPoint>> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            if (!live) {
+                result.completeExceptionally(new IllegalStateException("channel " + name + " is not live"));
+                return;
+            }
+            if (!readers.containsKey(reader) && readers.size() >= config.maxReadersPerChannel()) {
+                result.completeExceptionally(new ChannelFullException("channel " + name + " has its maximum of "
+                        + config.maxReadersPerChannel() + " readers"));
+                return;
+            }
+            ReaderState state = new ReaderState(reader, rings.length);
+            List<StartPoint> starts = new ArrayList<>();
+            Keyframe keyframe = videoTrack >= 0 && wants(tracks, videoTrack) ? rings[videoTrack].latestKeyframe() : null;
+            KeyframePositions positions = keyframe == null ? null : positionsOf(keyframe.packetIndex());
+            for (int t : tracks) {
+                if (t < 0 || t >= rings.length) {
+                    continue;
+                }
+                PacketRingBuffer ring = rings[t];
+                if (t == videoTrack) {
+                    state.cursors[t] = ring.startAtLatestKeyframe();
+                    if (keyframe != null) {
+                        starts.add(new StartPoint(t, keyframe.sequenceNumber(), keyframe.timestamp()));
+                    }
+                    continue;
+                }
+                int startSequence = positions != null && positions.newestSequences()[t] >= 0
+                        ? SequenceNumber.next(positions.newestSequences()[t])
+                        : newestSequence[t] >= 0 ? SequenceNumber.next(newestSequence[t]) : -1;
+                if (startSequence < 0) {
+                    state.cursors[t] = ring.startAtLatestKeyframe(); // nothing yet: from the first packet
+                    continue;
+                }
+                state.cursors[t] = ring.startAt(startSequence);
+                ByteBuf first = ring.get(startSequence);
+                if (first != null) {
+                    try {
+                        starts.add(new StartPoint(t, startSequence, RtpPacket.parse(first).timestamp()));
+                    } finally {
+                        first.release();
+                    }
+                }
+            }
+            ReaderState previous = readers.put(reader, state);
+            if (previous != null) {
+                state.inheritCounters(previous);
+            }
+            result.complete(starts);
+        });
+        return result;
+    }
+
+    private KeyframePositions positionsOf(long keyframeIndex) {
+        for (int i = keyframePositions.size() - 1; i >= 0; i--) {
+            if (keyframePositions.get(i).keyframeIndex() == keyframeIndex) {
+                return keyframePositions.get(i);
+            }
+        }
+        return null;
+    }
+
+    private static boolean wants(int[] tracks, int track) {
+        for (int t : tracks) {
+            if (t == track) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Starts sending to a prepared reader: first the buffered packets from its start points, then live. */
+    public void activate(Reader reader) {
+        executor.execute(() -> {
+            ReaderState state = readers.get(reader);
+            if (state == null || state.active || ended) {
+                return;
+            }
+            state.active = true;
+            boolean wrote = false;
+            for (int t = 0; t < state.cursors.length; t++) {
+                if (state.cursors[t] != null) {
+                    wrote |= state.drain(t);
+                }
+            }
+            if (wrote) {
+                reader.flush();
+            }
+            rtcp.sendSenderReports(state, System.nanoTime());
+        });
+    }
+
+    /** Stops sending to {@code reader} (PAUSE); a later {@link #prepareReader} starts it again at a keyframe. */
+    public void pause(Reader reader) {
+        executor.execute(() -> {
+            ReaderState state = readers.get(reader);
+            if (state != null) {
+                state.active = false;
+            }
+        });
+    }
+
+    /** Removes a reader (TEARDOWN, connection closed). */
+    public void removeReader(Reader reader) {
+        executor.execute(() -> readers.remove(reader));
+    }
+
+    /** RTCP from a reader (receiver reports, NACK); takes ownership of {@code packet}. */
+    public void readerRtcp(Reader reader, int track, ByteBuf packet) {
+        executor.execute(() -> {
+            try {
+                ReaderState state = readers.get(reader);
+                if (state != null && !ended) {
+                    rtcp.onReaderRtcp(state, track, packet);
+                }
+            } finally {
+                packet.release();
+            }
+        });
+    }
+
+    /** Resends {@code seq} of {@code track} to a reader that NACKed it; false when it is no longer buffered. */
+    boolean retransmit(ReaderState state, int track, int seq) {
+        ByteBuf buf = track >= 0 && track < rings.length ? rings[track].get(seq) : null;
+        if (buf == null) {
+            return false;
+        }
+        state.reader.sendRtp(track, buf);
+        state.retransmitted++;
+        return true;
+    }
+
+    /** Ends the channel: readers get RTCP BYE and are closed, the publisher is closed with {@code reason}. */
+    public void end(String reason) {
+        executor.execute(() -> doEnd(reason, true));
+    }
+
+    /** Ends the channel because the publisher itself left (TEARDOWN, closed connection): it is not closed again. */
+    public void publisherLeft(String reason) {
+        executor.execute(() -> doEnd(reason, false));
+    }
+
+    private void doEnd(String reason, boolean closePublisher) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        live = false;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+        LOG.info("channel {}: ended ({}); {} reader(s) told with RTCP BYE", name, reason, readers.size());
+        for (ReaderState r : readers.values()) {
+            rtcp.sendBye(r, reason);
+            r.reader.flush();
+            r.reader.close("channel " + name + " ended: " + reason);
+        }
+        readers.clear();
+        if (closePublisher && publisher != null) {
+            publisher.close(reason);
+        }
+        for (PacketRingBuffer ring : rings) {
+            ring.close();
+        }
+        onEnded.accept(this);
+    }
+
+    private void tick() {
+        if (ended) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (recording && now - lastPacketNanos > config.publisherTimeout().toNanos()) {
+            doEnd("no packets from the publisher for " + TimeUnit.NANOSECONDS.toMillis(now - lastPacketNanos)
+                    + " ms", true);
+            return;
+        }
+        List<ReaderState> drop = null;
+        for (ReaderState r : readers.values()) {
+            if (r.slowSinceNanos != 0 && now - r.slowSinceNanos > config.slowReaderDropAfter().toNanos()) {
+                if (drop == null) {
+                    drop = new ArrayList<>();
+                }
+                drop.add(r);
+            }
+        }
+        if (drop != null) {
+            for (ReaderState r : drop) {
+                readers.remove(r.reader);
+                LOG.warn("channel {}: dropped reader {} ({}): could not take packets for {} ms", name, r.reader.id(),
+                        r.reader.remote(), config.slowReaderDropAfter().toMillis());
+                r.reader.close("too slow");
+            }
+        }
+        rtcp.tick(now);
+    }
+
+    Publisher publisher() {
+        return publisher;
+    }
+
+    int trackCount() {
+        return rings.length;
+    }
+
+    int videoTrack() {
+        return videoTrack;
+    }
+
+    MediaTrack track(int index) {
+        return sdp.tracks().get(index);
+    }
+
+    Iterable<ReaderState> readerStates() {
+        return readers.values();
+    }
+
+    /** A snapshot of the counters, taken on the channel's loop. */
+    public CompletableFuture<ChannelStats> stats() {
+        CompletableFuture<ChannelStats> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            List<ReaderStats> list = new ArrayList<>();
+            for (ReaderState r : readers.values()) {
+                list.add(r.stats());
+            }
+            result.complete(new ChannelStats(name, live, publisher == null ? null : publisher.remote(),
+                    packetsReceived, bytesReceived, garbagePackets, rtcp.packetsLostFromPublisher(), list));
+        });
+        return result;
+    }
+
+    /** A reader's cursors and counters; belongs to the channel's loop. */
+    final class ReaderState {
+        final Reader reader;
+        final PacketRingBuffer.Reader[] cursors;
+        final long[] packetsSent;
+        final long[] octetsSent;
+        boolean active;
+        boolean skipping;
+        long skipFromKeyframe;
+        long slowSinceNanos;
+        long packetsSkipped;
+        long skips;
+        long nacks;
+        long retransmitted;
+        long bytes;
+        double fractionLost;
+        long cumulativeLost;
+        double jitterMillis;
+
+        ReaderState(Reader reader, int trackCount) {
+            this.reader = reader;
+            this.cursors = new PacketRingBuffer.Reader[trackCount];
+            this.packetsSent = new long[trackCount];
+            this.octetsSent = new long[trackCount];
+        }
+
+        void inheritCounters(ReaderState previous) {
+            System.arraycopy(previous.packetsSent, 0, packetsSent, 0, packetsSent.length);
+            System.arraycopy(previous.octetsSent, 0, octetsSent, 0, octetsSent.length);
+            bytes = previous.bytes;
+            skips = previous.skips;
+            packetsSkipped = previous.packetsSkipped;
+            nacks = previous.nacks;
+            retransmitted = previous.retransmitted;
+        }
+
+        /**
+         * Sends what the cursor of {@code track} has. A reader that cannot take more starts skipping; while it
+         * skips, packets are discarded until the video track reaches a keyframe. Returns true if it wrote.
+         */
+        boolean drain(int track) {
+            PacketRingBuffer.Reader cursor = cursors[track];
+            if (!reader.isWritable()) {
+                if (!skipping) {
+                    skipping = true;
+                    skips++;
+                    Keyframe k = videoTrack >= 0 ? rings[videoTrack].latestKeyframe() : null;
+                    skipFromKeyframe = k == null ? -1 : k.packetIndex();
+                }
+                if (slowSinceNanos == 0) {
+                    slowSinceNanos = System.nanoTime();
+                }
+                return false;
+            }
+            slowSinceNanos = 0;
+            if (skipping && !resumeAtNewKeyframe()) {
+                ByteBuf stale;
+                while ((stale = cursor.poll()) != null) {
+                    packetsSkipped++;
+                    stale.release();
+                }
+                return false;
+            }
+            boolean wrote = false;
+            ByteBuf packet;
+            while ((packet = cursors[track].poll()) != null) {
+                packetsSent[track]++;
+                int size = packet.readableBytes();
+                octetsSent[track] += size;
+                bytes += size;
+                reader.sendRtp(track, packet);
+                wrote = true;
+                if (!reader.isWritable()) {
+                    break; // the rest waits in the ring; next time we either catch up or skip
+                }
+            }
+            return wrote;
+        }
+
+        /** A skipping reader resumes at the first keyframe newer than where it fell behind; true if it did. */
+        private boolean resumeAtNewKeyframe() {
+            if (videoTrack < 0 || cursors[videoTrack] == null) {
+                skipping = false;
+                return true;
+            }
+            PacketRingBuffer videoRing = rings[videoTrack];
+            Keyframe k = videoRing.latestKeyframe();
+            if (k == null || k.packetIndex() <= skipFromKeyframe) {
+                return false;
+            }
+            packetsSkipped += Math.max(0, k.packetIndex() - cursors[videoTrack].nextIndex());
+            cursors[videoTrack] = videoRing.startAtLatestKeyframe();
+            KeyframePositions positions = positionsOf(k.packetIndex());
+            for (int t = 0; t < cursors.length; t++) {
+                if (t != videoTrack && cursors[t] != null && positions != null && positions.newestSequences()[t] >= 0) {
+                    cursors[t] = rings[t].startAt(SequenceNumber.next(positions.newestSequences()[t]));
+                }
+            }
+            skipping = false;
+            return true;
+        }
+
+        ReaderStats stats() {
+            long packets = 0;
+            for (long p : packetsSent) {
+                packets += p;
+            }
+            return new ReaderStats(reader.id(), reader.remote(), reader.transport(), packets, bytes, packetsSkipped,
+                    skips, nacks, retransmitted, fractionLost, cumulativeLost, jitterMillis);
+        }
+    }
+
+    /** Thrown when a channel has as many readers as it may. */
+    public static final class ChannelFullException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ChannelFullException(String message) {
+            super(message);
+        }
+    }
+}

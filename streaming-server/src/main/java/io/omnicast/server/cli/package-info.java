@@ -1,0 +1,2 @@
+/** The {@code omnicast server} command line. */
+package io.omnicast.server.cli;
