@@ -19,6 +19,9 @@ import io.omnicast.peer.proxy.Placement;
 import io.omnicast.peer.proxy.ProxyConnection;
 import io.omnicast.peer.proxy.ProxyListener;
 import io.omnicast.peer.proxy.ProxySession;
+import io.omnicast.peer.relay.RelayService;
+import io.omnicast.peer.relay.TicketAdmission;
+import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.peer.stats.StatsServer;
 import io.omnicast.peer.stream.ParentLink;
 import io.omnicast.peer.stream.RtcpPackets;
@@ -96,6 +99,8 @@ public final class PeerNode implements AutoCloseable {
     private final long startedNanos = System.nanoTime();
     private final long rtcpSsrc = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private ProxyConnection proxy;
+    private RelayService relay;
+    private volatile TicketVerifier ticketVerifier;
     private StatsServer statsServer;
     private volatile String state = "starting";
     private volatile String nodeId;
@@ -143,11 +148,17 @@ public final class PeerNode implements AutoCloseable {
             statsServer = new StatsServer(config.statsPort(), this::stats);
         }
         player.start();
-        InetSocketAddress relay = null; // a leaf until the relay service is wired (see README of peer-node)
-        proxy = new ProxyConnection(config, relay, this::report, new ProxyListener() {
+        int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
+        InetSocketAddress relayEndpoint = null;
+        if (capacity > 0) {
+            relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), group);
+            relayEndpoint = relay.endpoint();
+        }
+        proxy = new ProxyConnection(config, relayEndpoint, this::report, new ProxyListener() {
             @Override
             public void onSession(ProxySession session) {
                 nodeId = session.nodeId();
+                ticketVerifier = session.ticketVerifier();
                 if (proxyMs < 0) {
                     proxyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
                 }
@@ -227,6 +238,9 @@ public final class PeerNode implements AutoCloseable {
                         pendingRecovery.toParent = parent.nodeId();
                     }
                     state = "playing";
+                    if (relay != null) {
+                        relay.publish(opened.sdpText());
+                    }
                     if (old != null) {
                         old.close();
                     }
@@ -243,7 +257,10 @@ public final class PeerNode implements AutoCloseable {
                 firstPacketMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - link.timing().playRepliedNanos());
             }
             if (track != videoTrack) {
-                return; // audio is relayed, not played (optional in the issue)
+                if (relay != null) {
+                    relay.forward(track, packet.packet()); // audio is relayed, not played (optional in the issue)
+                }
+                return;
             }
             int seq = packet.sequenceNumber();
             if (highestSeq >= 0) {
@@ -252,6 +269,9 @@ public final class PeerNode implements AutoCloseable {
                     Missing repaired = missing.remove(seq);
                     if (repaired != null) {
                         packetsRepaired++;
+                        if (relay != null) {
+                            relay.forward(track, packet.packet()); // children lacked it too
+                        }
                     }
                     return; // duplicate (the new parent replays from its keyframe) or a late repair
                 }
@@ -276,6 +296,9 @@ public final class PeerNode implements AutoCloseable {
             lastPacketNanos = arrivalNanos;
             packetsReceived++;
             bytesReceived += packet.length();
+            if (relay != null) {
+                relay.forward(track, packet.packet());
+            }
             assembler.push(packet, arrivalNanos);
         }
 
@@ -326,6 +349,10 @@ public final class PeerNode implements AutoCloseable {
         bytesAtLastSample = bytes;
         lastSampleNanos = now;
         calculator.sampleLoad();
+        if (relay != null) {
+            RelayService r = relay;
+            java.util.concurrent.CompletableFuture.runAsync(() -> children = r.readers());
+        }
         for (var it = missing.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Integer, Missing> e = it.next();
             if (now - e.getValue().sinceNanos() > REPAIR_WINDOW_NANOS) {
@@ -394,6 +421,11 @@ public final class PeerNode implements AutoCloseable {
         return m;
     }
 
+    /** The relay's URL (for a local player), or null for a leaf. */
+    public String relayUrl() {
+        return relay == null ? null : relay.url();
+    }
+
     public int statsPort() {
         return statsServer == null ? 0 : statsServer.port();
     }
@@ -420,6 +452,9 @@ public final class PeerNode implements AutoCloseable {
             }
         });
         player.close();
+        if (relay != null) {
+            relay.close();
+        }
         if (statsServer != null) {
             statsServer.close();
         }

@@ -32,7 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
  * Subscription with a placement (with a real Ed25519 key in the Session), NodeInformation and Logout with OK,
  * ReConfiguration with a placement at the backup, and records every message it got.
  */
-final class ScriptedProxy implements AutoCloseable {
+public final class ScriptedProxy implements AutoCloseable {
     final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
     private final EventLoopGroup group;
     private final int port;
@@ -40,7 +40,10 @@ final class ScriptedProxy implements AutoCloseable {
     private volatile Channel client;
     private int nodes;
 
-    ScriptedProxy(EventLoopGroup group, int port) throws InterruptedException {
+    /** Where placements point. */
+    static volatile String parentUrl = "rtsp://127.0.0.1:8554/live/demo";
+
+    public ScriptedProxy(EventLoopGroup group, int port) throws InterruptedException {
         this.group = group;
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -53,7 +56,11 @@ final class ScriptedProxy implements AutoCloseable {
         this.port = ((InetSocketAddress) server.localAddress()).getPort();
     }
 
-    int port() {
+    public static void parentUrl(String url) {
+        parentUrl = url;
+    }
+
+    public int port() {
         return port;
     }
 
@@ -67,7 +74,7 @@ final class ScriptedProxy implements AutoCloseable {
         Parent parent = new Parent();
         parent.setNodeId(parentId);
         parent.setHopCount(hop - 1);
-        parent.setRtspUrl("rtsp://127.0.0.1:8554/live/demo");
+        parent.setRtspUrl(parentUrl);
         parent.setTicket("ticket-for-" + parentId + "-0123456789");
         rsc.setParent(parent);
         return rsc;

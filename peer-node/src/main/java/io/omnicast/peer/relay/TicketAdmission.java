@@ -1,0 +1,58 @@
+package io.omnicast.peer.relay;
+
+import io.omnicast.server.channel.ReaderAdmission;
+import io.omnicast.uscp.ticket.TicketException;
+import io.omnicast.uscp.ticket.TicketVerifier;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Admits a child to the relay when it presents a proxy ticket ({@code ticket} URL query parameter) issued for
+ * this node and channel, verified with the proxy's public key. A player on this machine's own loopback
+ * (127.0.0.1 or ::1) needs none, so a person can watch their peer in ffplay or VLC.
+ */
+public final class TicketAdmission implements ReaderAdmission {
+    private final Supplier<TicketVerifier> verifier;
+    private final Supplier<String> nodeId;
+
+    public TicketAdmission(Supplier<TicketVerifier> verifier, Supplier<String> nodeId) {
+        this.verifier = verifier;
+        this.nodeId = nodeId;
+    }
+
+    @Override
+    public Optional<String> refuse(Request request) {
+        String ticket = request.query().get("ticket");
+        if (ticket == null) {
+            ticket = request.headers().get("x-omnicast-ticket");
+        }
+        if (ticket == null) {
+            return isLocalPlayer(request.remoteAddress()) ? Optional.empty()
+                    : Optional.of("a proxy ticket is required from " + request.remoteAddress());
+        }
+        TicketVerifier v = verifier.get();
+        String me = nodeId.get();
+        if (v == null || me == null) {
+            return Optional.of("not logged in to the proxy yet: cannot check tickets");
+        }
+        try {
+            v.verify(ticket, me, request.channel(), Instant.now());
+            return Optional.empty();
+        } catch (TicketException e) {
+            return Optional.of("ticket refused: " + e.reason() + " (" + e.getMessage() + ")");
+        }
+    }
+
+    /** True for 127.0.0.1 and ::1 in the forms Netty prints ("/127.0.0.1:5000", "/[0:0:0:0:0:0:0:1]:5000"). */
+    static boolean isLocalPlayer(String remote) {
+        if (remote == null) {
+            return false;
+        }
+        String r = remote.startsWith("/") ? remote.substring(1) : remote;
+        int colon = r.lastIndexOf(':');
+        String host = r.startsWith("[") ? r.substring(1, r.indexOf(']')) : colon > 0 && r.indexOf(':') == colon
+                ? r.substring(0, colon) : r;
+        return host.equals("127.0.0.1") || host.equals("::1") || host.equals("0:0:0:0:0:0:0:1");
+    }
+}
