@@ -1,0 +1,2 @@
+/** The {@code omnicast bridge} command line. */
+package io.omnicast.bridge.cli;
