@@ -109,6 +109,11 @@ public final class SdpParser {
                 line = line.substring(0, line.length() - 1);
                 lines.set(index, line);
             }
+            // CR may only appear as part of the line ending; a stray one would survive into values and break
+            // writing them back (found by DecoderFuzzTest).
+            if (line.indexOf('\r') >= 0 || line.indexOf('\0') >= 0) {
+                throw new SdpFormatException("line " + lineNumber() + ": stray CR or NUL inside the line");
+            }
             if (line.length() < 2 || line.charAt(1) != '=' || line.charAt(0) < 'a' || line.charAt(0) > 'z') {
                 throw new SdpFormatException("line " + lineNumber() + ": expected '<letter>=<value>', got '"
                         + abbreviate(line) + "'");

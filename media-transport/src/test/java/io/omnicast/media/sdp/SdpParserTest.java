@@ -108,6 +108,8 @@ class SdpParserTest {
         assertRejected("v=0\r\no=- 0 0 IN IP4 h\r\ns=x\r\nm=video 0 RTP/AVP\r\n", "at least one format");
         assertRejected("v=0\r\no=- 0 0 IN IP4 h\r\ns=x\r\nm=video 0 RTP/AVP 96\r\nt=0 0\r\n", "in a media section");
         assertRejected("v=0\r\no=- 0 0 IN IP4 h\r\ns=x\r\nhello\r\n", "line 4");
+        // Regression (found by DecoderFuzzTest): a stray CR used to survive into the attribute value.
+        assertRejected("v=0\r\no=- 0 0 IN IP4 h\r\ns=x\r\na=control:1\r\r\n", "line 4: stray CR");
     }
 
     private static void assertRejected(String sdp, String messagePart) {
