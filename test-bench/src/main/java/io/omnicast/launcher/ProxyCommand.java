@@ -2,11 +2,10 @@ package io.omnicast.launcher;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "proxy", mixinStandardHelpOptions = true,
-        description = "Run the proxy server: the USCP directory, authentication, topology plugins and re-parenting.")
-final class ProxyCommand extends NotBuiltYetCommand {
-    @Override
-    String arrivesWith() {
-        return "the proxy server arrives with issue #4";
-    }
+/**
+ * {@code omnicast proxy}: the proxy server's own command ({@link io.omnicast.proxy.cli.ProxyCommand}), with its
+ * options and its {@code user} subcommand, mounted in the launcher.
+ */
+@Command(name = "proxy")
+final class ProxyCommand extends io.omnicast.proxy.cli.ProxyCommand {
 }
