@@ -40,6 +40,18 @@ public final class LiveChannel {
     private static final Logger LOG = LoggerFactory.getLogger(LiveChannel.class);
     /** Keyframe -> other tracks' positions remembered; a few GOPs are plenty for the rings' length. */
     private static final int KEYFRAME_POSITIONS = 64;
+    /**
+     * Datagram (UDP) readers are paced by a token bucket: UDP has no flow control, and a burst of seconds of video
+     * (the backlog from the keyframe a new reader starts at, or a large IDR) overflows a player's socket buffer
+     * while it decodes; the loss then breaks decoding. The bucket refills at this multiple of the stream's rate...
+     */
+    private static final double PACING_SPEED = 1.5;
+    /** ... but at least this fast (bytes per second), for streams whose rate is not measured yet ... */
+    private static final double MIN_PACING_BYTES_PER_SECOND = 500_000;
+    /** ... and holds at most this many bytes: small enough for any player's default socket buffer. */
+    private static final double PACING_BURST_BYTES = 64 * 1024;
+    /** How often the pacer looks at readers that are behind. */
+    private static final long PACING_SLICE_MILLIS = 5;
 
     /** Where a reader starts on a track: for RTP-Info. */
     public record StartPoint(int track, int sequenceNumber, long rtpTimestamp) {
@@ -67,9 +79,14 @@ public final class LiveChannel {
     private long packetsReceived;
     private long bytesReceived;
     private long garbagePackets;
+    /** Incoming rate, smoothed; paces the catch-up of datagram readers. */
+    private double bytesPerSecond;
+    private long rateBytes;
+    private long rateNanos = System.nanoTime();
     private int videoTrack = -1;
     private long lastKeyframeIndex = -1;
     private ScheduledFuture<?> ticker;
+    private ScheduledFuture<?> pacer;
 
     LiveChannel(String name, EventExecutor executor, ServerConfig config, Consumer<LiveChannel> onEnded) {
         this.name = name;
@@ -283,6 +300,38 @@ public final class LiveChannel {
         return result;
     }
 
+    private double pacingRate() {
+        return Math.max(PACING_SPEED * bytesPerSecond, MIN_PACING_BYTES_PER_SECOND);
+    }
+
+    private void schedulePacer() {
+        if (pacer == null && !ended) {
+            pacer = executor.schedule(this::pace, PACING_SLICE_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Sends paced readers what their bucket allows now; reschedules itself while any of them is behind. */
+    private void pace() {
+        pacer = null;
+        if (ended) {
+            return;
+        }
+        for (ReaderState r : readers.values()) {
+            if (!r.active || !r.reader.isDatagram()) {
+                continue;
+            }
+            boolean wrote = false;
+            for (int t = 0; t < r.cursors.length; t++) {
+                if (r.cursors[t] != null && r.cursors[t].lag() > 0) {
+                    wrote |= r.drain(t);
+                }
+            }
+            if (wrote) {
+                r.reader.flush();
+            }
+        }
+    }
+
     private KeyframePositions positionsOf(long keyframeIndex) {
         for (int i = keyframePositions.size() - 1; i >= 0; i--) {
             if (keyframePositions.get(i).keyframeIndex() == keyframeIndex) {
@@ -334,7 +383,9 @@ public final class LiveChannel {
 
     /** Removes a reader (TEARDOWN, connection closed). */
     public void removeReader(Reader reader) {
-        executor.execute(() -> readers.remove(reader));
+        executor.execute(() -> {
+            readers.remove(reader);
+        });
     }
 
     /** RTCP from a reader (receiver reports, NACK); takes ownership of {@code packet}. */
@@ -402,6 +453,12 @@ public final class LiveChannel {
             return;
         }
         long now = System.nanoTime();
+        if (now - rateNanos >= TimeUnit.MILLISECONDS.toNanos(250)) {
+            double rate = (bytesReceived - rateBytes) * 1e9 / (now - rateNanos);
+            bytesPerSecond = bytesPerSecond == 0 ? rate : 0.7 * bytesPerSecond + 0.3 * rate;
+            rateBytes = bytesReceived;
+            rateNanos = now;
+        }
         if (recording && now - lastPacketNanos > config.publisherTimeout().toNanos()) {
             doEnd("no packets from the publisher for " + TimeUnit.NANOSECONDS.toMillis(now - lastPacketNanos)
                     + " ms", true);
@@ -419,7 +476,7 @@ public final class LiveChannel {
         if (drop != null) {
             for (ReaderState r : drop) {
                 readers.remove(r.reader);
-                LOG.warn("channel {}: dropped reader {} ({}): could not take packets for {} ms", name, r.reader.id(),
+                    LOG.warn("channel {}: dropped reader {} ({}): could not take packets for {} ms", name, r.reader.id(),
                         r.reader.remote(), config.slowReaderDropAfter().toMillis());
                 r.reader.close("too slow");
             }
@@ -480,6 +537,10 @@ public final class LiveChannel {
         long cumulativeLost;
         double jitterMillis;
 
+        /** Datagram readers: bytes that may go out now (token bucket) and when it was last refilled. */
+        double pacingBudget = PACING_BURST_BYTES;
+        long pacingRefillNanos = System.nanoTime();
+
         ReaderState(Reader reader, int trackCount) {
             this.reader = reader;
             this.cursors = new PacketRingBuffer.Reader[trackCount];
@@ -524,11 +585,18 @@ public final class LiveChannel {
                 }
                 return false;
             }
+            boolean paced = reader.isDatagram();
+            if (paced) {
+                long now = System.nanoTime();
+                pacingBudget = Math.min(PACING_BURST_BYTES, pacingBudget + pacingRate() * (now - pacingRefillNanos) / 1e9);
+                pacingRefillNanos = now;
+            }
             boolean wrote = false;
             ByteBuf packet;
-            while ((packet = cursors[track].poll()) != null) {
+            while ((!paced || pacingBudget > 0) && (packet = cursors[track].poll()) != null) {
                 packetsSent[track]++;
                 int size = packet.readableBytes();
+                pacingBudget -= size;
                 octetsSent[track] += size;
                 bytes += size;
                 reader.sendRtp(track, packet);
@@ -536,6 +604,9 @@ public final class LiveChannel {
                 if (!reader.isWritable()) {
                     break; // the rest waits in the ring; next time we either catch up or skip
                 }
+            }
+            if (paced && cursors[track].lag() > 0) {
+                schedulePacer();
             }
             return wrote;
         }

@@ -26,6 +26,11 @@ public interface Reader {
     default void flush() {
     }
 
+    /** True for datagram transports (UDP), which have no flow control: the channel paces their catch-up. */
+    default boolean isDatagram() {
+        return false;
+    }
+
     /** False while the transport cannot take more (a TCP reader's write buffer is over its high-water mark). */
     boolean isWritable();
 

@@ -125,6 +125,11 @@ final class ServerSession implements Publisher, Reader {
     }
 
     @Override
+    public boolean isDatagram() {
+        return usesUdpCached();
+    }
+
+    @Override
     public boolean isWritable() {
         return usesUdpCached() || connection.channel().isWritable();
     }
