@@ -84,7 +84,7 @@ class H264PacketizerTest {
         H264Packetizer packetizer = new H264Packetizer(1200);
         RtpPacketWriter writer = new RtpPacketWriter(7, 96, 65000); // crosses the sequence wrap
         H264Depacketizer depacketizer = new H264Depacketizer(ALLOC);
-        for (int frame = 0; frame < 300; frame++) {
+        for (int frame = 0; frame < 120; frame++) {
             List<ByteBuf> nals = new ArrayList<>();
             int count = 1 + random.nextInt(6);
             for (int i = 0; i < count; i++) {
