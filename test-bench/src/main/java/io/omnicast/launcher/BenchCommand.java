@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Run an experiment or benchmark and write its report.",
         subcommands = {
             JmhCommand.class,
+            io.omnicast.bench.bridge.BridgeBench.class,
             BenchCommand.Paper.class,
             BenchCommand.Chaos.class,
             BenchCommand.Scale.class,
@@ -53,8 +54,8 @@ final class BenchCommand implements Runnable {
     static final class Load extends Scenario {
     }
 
-    @Command(name = "simulate", mixinStandardHelpOptions = true,
+    @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
             description = "Discrete-event simulation of topology plugins at scale.")
-    static final class Simulate extends Scenario {
+    static final class Simulate extends io.omnicast.bench.sim.SimulateCommand {
     }
 }
