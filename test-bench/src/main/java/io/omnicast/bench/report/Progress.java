@@ -3,6 +3,7 @@ package io.omnicast.bench.report;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Shows how a long run is going. On a terminal it rewrites one line in place (carriage return) at most
@@ -43,15 +44,15 @@ public final class Progress {
 
     /**
      * Reports {@code done} of {@code total} units (total <= 0 when unknown) and a free-form detail; prints only
-     * when the display interval has passed.
+     * when the display interval has passed (and only then builds the detail).
      */
-    public void update(long done, long total, String detail) {
+    public void update(long done, long total, Supplier<String> detail) {
         long now = nanoClock.getAsLong();
         if (now - lastPrint < intervalNanos) {
             return;
         }
         lastPrint = now;
-        print(line(done, total, detail));
+        print(line(done, total, detail.get()));
     }
 
     /** Prints the final state whatever the interval and ends an updating line. */
