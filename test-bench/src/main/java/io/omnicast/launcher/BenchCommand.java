@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             BenchCommand.Scale.class,
             BenchCommand.Load.class,
             BenchCommand.Simulate.class,
+            io.omnicast.bench.proxy.ProxyLoadBench.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
