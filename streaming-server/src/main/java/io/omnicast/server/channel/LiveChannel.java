@@ -48,8 +48,10 @@ public final class LiveChannel {
     private static final double PACING_SPEED = 1.5;
     /** ... but at least this fast (bytes per second), for streams whose rate is not measured yet ... */
     private static final double MIN_PACING_BYTES_PER_SECOND = 500_000;
-    /** ... and holds at most this many bytes: small enough for any player's default socket buffer. */
-    private static final double PACING_BURST_BYTES = 64 * 1024;
+    /** ... and holds at most this many bytes: ffmpeg reads RTP over UDP with a 64 KiB socket buffer. */
+    private static final double PACING_BURST_BYTES = 24 * 1024;
+    /** A TCP reader that cannot take packets for this long skips to the next keyframe (1 s). */
+    private static final long SKIP_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** How often the pacer looks at readers that are behind. */
     private static final long PACING_SLICE_MILLIS = 5;
 
@@ -358,6 +360,9 @@ public final class LiveChannel {
                 return;
             }
             state.active = true;
+            // Sender reports first: a player (ffmpeg) that maps RTP to wallclock only from its first SR on would
+            // otherwise time the backlog one way and what follows the SR another, and its tracks would jump.
+            rtcp.sendSenderReports(state, System.nanoTime());
             boolean wrote = false;
             for (int t = 0; t < state.cursors.length; t++) {
                 if (state.cursors[t] != null) {
@@ -367,7 +372,6 @@ public final class LiveChannel {
             if (wrote) {
                 reader.flush();
             }
-            rtcp.sendSenderReports(state, System.nanoTime());
         });
     }
 
@@ -466,7 +470,7 @@ public final class LiveChannel {
         }
         List<ReaderState> drop = null;
         for (ReaderState r : readers.values()) {
-            if (r.slowSinceNanos != 0 && now - r.slowSinceNanos > config.slowReaderDropAfter().toNanos()) {
+            if (r.unwritableSinceNanos != 0 && now - r.unwritableSinceNanos > config.slowReaderDropAfter().toNanos()) {
                 if (drop == null) {
                     drop = new ArrayList<>();
                 }
@@ -527,7 +531,8 @@ public final class LiveChannel {
         boolean active;
         boolean skipping;
         long skipFromKeyframe;
-        long slowSinceNanos;
+        long unwritableSinceNanos;
+        final boolean[] midAccessUnit;
         long packetsSkipped;
         long skips;
         long nacks;
@@ -544,6 +549,7 @@ public final class LiveChannel {
         ReaderState(Reader reader, int trackCount) {
             this.reader = reader;
             this.cursors = new PacketRingBuffer.Reader[trackCount];
+            this.midAccessUnit = new boolean[trackCount];
             this.packetsSent = new long[trackCount];
             this.octetsSent = new long[trackCount];
         }
@@ -564,19 +570,21 @@ public final class LiveChannel {
          */
         boolean drain(int track) {
             PacketRingBuffer.Reader cursor = cursors[track];
-            if (!reader.isWritable()) {
-                if (!skipping) {
+            long now = System.nanoTime();
+            if (!reader.isWritable() && !midAccessUnit[track]) {
+                // Wait: the packets stay in the ring (TCP back-pressure, e.g. while the backlog goes out). A reader
+                // that stays full too long skips to the next keyframe, and is dropped later (see tick).
+                if (unwritableSinceNanos == 0) {
+                    unwritableSinceNanos = now;
+                } else if (!skipping && now - unwritableSinceNanos > SKIP_AFTER_NANOS) {
                     skipping = true;
                     skips++;
                     Keyframe k = videoTrack >= 0 ? rings[videoTrack].latestKeyframe() : null;
                     skipFromKeyframe = k == null ? -1 : k.packetIndex();
                 }
-                if (slowSinceNanos == 0) {
-                    slowSinceNanos = System.nanoTime();
-                }
                 return false;
             }
-            slowSinceNanos = 0;
+            unwritableSinceNanos = 0;
             if (skipping && !resumeAtNewKeyframe()) {
                 ByteBuf stale;
                 while ((stale = cursor.poll()) != null) {
@@ -587,7 +595,6 @@ public final class LiveChannel {
             }
             boolean paced = reader.isDatagram();
             if (paced) {
-                long now = System.nanoTime();
                 pacingBudget = Math.min(PACING_BURST_BYTES, pacingBudget + pacingRate() * (now - pacingRefillNanos) / 1e9);
                 pacingRefillNanos = now;
             }
@@ -599,10 +606,13 @@ public final class LiveChannel {
                 pacingBudget -= size;
                 octetsSent[track] += size;
                 bytes += size;
+                // an access unit ends at the marker bit: stop only there, so a pause never cuts a frame in two
+                midAccessUnit[track] = track == videoTrack && size > 1
+                        && (packet.getByte(packet.readerIndex() + 1) & 0x80) == 0;
                 reader.sendRtp(track, packet);
                 wrote = true;
-                if (!reader.isWritable()) {
-                    break; // the rest waits in the ring; next time we either catch up or skip
+                if (!reader.isWritable() && !midAccessUnit[track]) {
+                    break; // the rest waits in the ring
                 }
             }
             if (paced && cursors[track].lag() > 0) {

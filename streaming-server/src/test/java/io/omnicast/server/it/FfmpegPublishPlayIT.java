@@ -36,6 +36,8 @@ class FfmpegPublishPlayIT {
             String streams = probe.stdoutText();
             assertTrue(streams.contains("h264,High,video,1280,720"), streams);
             assertTrue(streams.contains("aac,LC,audio"), streams);
+            Thread.sleep(4500);
+            System.out.println("stats while reading: " + live.server.stats());
             for (Processes.Run reader : List.of(udp, tcp)) {
                 assertEquals(0, reader.await(LiveFixture.seconds(30)), reader.command() + ": " + reader.stderrText());
                 int frames = reader.frames();
