@@ -144,7 +144,7 @@ public final class DemuxSource implements MediaSource {
         AVDictionary options = new AVDictionary(null);
         spec.options().forEach((k, v) -> av_dict_set(options, k, v, 0));
         try {
-            int result = avformat_open_input(format, spec.url(), inputFormat, options);
+            int result = avformat_open_input(format, inputUrl(), inputFormat, options);
             if (result < 0) {
                 format = null; // avformat_open_input frees the context on failure
                 throw failure("cannot open " + spec.label(), result);
@@ -211,6 +211,19 @@ public final class DemuxSource implements MediaSource {
             }
         }
         return new StreamInfo(videoTrack, audioTrack, describe());
+    }
+
+    /**
+     * The URL FFmpeg opens. UDP gets a receive timeout: with its FIFO thread FFmpeg's UDP protocol waits on a
+     * condition variable that the interrupt callback never reaches, so only its own timeout ends a stall.
+     */
+    private String inputUrl() {
+        SourceSpec spec = settings.spec();
+        if (spec.kind() == SourceSpec.Kind.UDP) {
+            return spec.url() + (spec.url().contains("?") ? "&" : "?") + "timeout="
+                    + settings.stallTimeout().toNanos() / 1000;
+        }
+        return spec.url();
     }
 
     private static byte[] extradata(AVCodecParameters parameters) {
@@ -305,6 +318,11 @@ public final class DemuxSource implements MediaSource {
     }
 
     private void onEndOfInput(long arrival) {
+        if (settings.spec().kind().reconnectable()) {
+            // A live input does not end: its sender went away or it timed out. The bridge reopens it.
+            throw new SourceException(settings.spec().label() + ": the input stopped (no data for "
+                    + settings.stallTimeout().toMillis() + " ms or the sender closed it)");
+        }
         if (settings.loop() && settings.spec().kind() == SourceSpec.Kind.FILE && latestVideoMicros != Long.MIN_VALUE) {
             // Decoders give back what they hold from this pass first, with this pass's offset.
             if (videoTranscoder != null) {
