@@ -4,7 +4,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.buffer.ByteBuf;
+import io.omnicast.media.rtcp.GenericNack;
+import io.omnicast.media.rtcp.RtcpCodec;
 import io.omnicast.media.rtp.RtpPacket;
+import io.omnicast.media.sdp.H264TrackFormat;
+import io.omnicast.media.sdp.SdpFormatException;
 import io.omnicast.media.rtp.SequenceNumber;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
@@ -24,7 +29,6 @@ import io.omnicast.peer.relay.TicketAdmission;
 import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.peer.stats.StatsServer;
 import io.omnicast.peer.stream.ParentLink;
-import io.omnicast.peer.stream.RtcpPackets;
 import io.omnicast.uscp.v1.Capacity;
 import io.omnicast.uscp.v1.FailureReason;
 import io.omnicast.uscp.v1.Health;
@@ -96,7 +100,7 @@ public final class PeerNode implements AutoCloseable {
     private final FrameAssembler assembler;
     private final List<Recovery> recoveries = new CopyOnWriteArrayList<>();
     private final Map<Integer, Missing> missing = new LinkedHashMap<>();
-    private final long startedNanos = System.nanoTime();
+    private volatile long startedNanos = System.nanoTime();
     private final long rtcpSsrc = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
     private ProxyConnection proxy;
     private RelayService relay;
@@ -124,7 +128,9 @@ public final class PeerNode implements AutoCloseable {
     private volatile long proxyMs = -1;
     private volatile long rtspMs = -1;
     private volatile long firstPacketMs = -1;
+    private volatile long firstPacketAtNanos = -1;
     private volatile int children;
+    private volatile long rtcpReportsBefore;
 
     public PeerNode(PeerConfig config) {
         this.config = config;
@@ -144,6 +150,7 @@ public final class PeerNode implements AutoCloseable {
 
     /** Starts the stats endpoint, the player and the proxy connection. */
     public void start() throws IOException {
+        startedNanos = System.nanoTime();
         if (config.statsPort() > 0) {
             statsServer = new StatsServer(config.statsPort(), this::stats);
         }
@@ -160,7 +167,7 @@ public final class PeerNode implements AutoCloseable {
                 nodeId = session.nodeId();
                 ticketVerifier = session.ticketVerifier();
                 if (proxyMs < 0) {
-                    proxyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+                    proxyMs = proxy.lastLoginMillis();
                 }
             }
 
@@ -212,7 +219,7 @@ public final class PeerNode implements AutoCloseable {
                 resume);
         state = current == null ? "connecting" : "recovering";
         ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
-                config.udpFallbackTimeout()).whenComplete((opened, failure) -> loop.execute(() -> {
+                config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress()).whenComplete((opened, failure) -> loop.execute(() -> {
                     if (!parent.nodeId().equals(openingFor)) {
                         if (opened != null) {
                             opened.close(); // superseded while it opened
@@ -228,8 +235,14 @@ public final class PeerNode implements AutoCloseable {
                     }
                     ParentLink old = current;
                     current = opened;
-                    videoTrack = Math.max(0, opened.sdp().videoTrack());
-                    assembler.parameterSets(opened.sdp().tracks().get(videoTrack).parameterSets());
+                    videoTrack = Math.max(0, opened.videoTrack());
+                    try {
+                        assembler.parameterSets(H264TrackFormat.from(opened.sdp().media().get(videoTrack))
+                                .parameterSets());
+                    } catch (SdpFormatException | IndexOutOfBoundsException e) {
+                        log.warn("peer {}: parent {} describes no usable H.264 track: {}", nodeId, parent.nodeId(),
+                                e.getMessage());
+                    }
                     if (rtspMs < 0) {
                         ParentLink.Timing timing = opened.timing();
                         rtspMs = TimeUnit.NANOSECONDS.toMillis(timing.playRepliedNanos() - timing.startedNanos());
@@ -242,6 +255,7 @@ public final class PeerNode implements AutoCloseable {
                         relay.publish(opened.sdpText());
                     }
                     if (old != null) {
+                        rtcpReportsBefore += old.reportsSent();
                         old.close();
                     }
                 }));
@@ -255,6 +269,7 @@ public final class PeerNode implements AutoCloseable {
             }
             if (firstPacketMs < 0) {
                 firstPacketMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - link.timing().playRepliedNanos());
+                firstPacketAtNanos = arrivalNanos;
             }
             if (track != videoTrack) {
                 if (relay != null) {
@@ -282,8 +297,7 @@ public final class PeerNode implements AutoCloseable {
                         missing.put(s, new Missing(arrivalNanos, pendingRecovery));
                         lost.add(s);
                     }
-                    link.sendRtcp(track, RtcpPackets.genericNack(ByteBufAllocator.DEFAULT, rtcpSsrc, packet.ssrc(),
-                            lost));
+                    sendNacks(link, track, packet.ssrc(), lost);
                 }
             }
             if (pendingRecovery != null && pendingRecovery.gapMs < 0) {
@@ -319,6 +333,16 @@ public final class PeerNode implements AutoCloseable {
             parentFailed(link.parent(), reason, detail);
         }
     };
+
+    /** Generic NACKs for {@code lost}, split so that no packet exceeds {@link GenericNack#MAX_ITEMS} items. */
+    private void sendNacks(ParentLink link, int track, long mediaSsrc, List<Integer> lost) {
+        for (int from = 0; from < lost.size(); from += GenericNack.MAX_ITEMS) {
+            List<Integer> part = lost.subList(from, Math.min(lost.size(), from + GenericNack.MAX_ITEMS));
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer(12 + 4 * part.size());
+            RtcpCodec.write(GenericNack.fromLostSequences(rtcpSsrc, mediaSsrc, part), out);
+            link.sendRtcp(track, out);
+        }
+    }
 
     private void parentFailed(ParentRef parent, FailureReason reason, String detail) {
         ParentLink link = current;
@@ -388,7 +412,17 @@ public final class PeerNode implements AutoCloseable {
         return new ProxyConnection.Report(capacity, health);
     }
 
-    /** The figures of {@code GET /api/stats}. */
+    private long sinceStart(long nanos) {
+        return nanos < 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(nanos - startedNanos);
+    }
+
+    /**
+     * The figures of {@code GET /api/stats}. {@code join} is the paper's Tconnection broken down: {@code proxyMs}
+     * (connect to the proxy, Login, placement received), {@code rtspMs} (connect to the parent, DESCRIBE .. PLAY
+     * reply), {@code firstPacketMs} (PLAY reply to the first RTP packet), {@code decodeMs} (first packet to the
+     * first decoded picture), and the totals from the start of the join: {@code firstFrameMs} to the first decoded
+     * picture (Tconnection) and {@code firstDisplayedMs} to the first picture shown (one playout delay later).
+     */
     public Map<String, Object> stats() {
         PlayerStats s = player.stats();
         Map<String, Object> m = new LinkedHashMap<>();
@@ -407,14 +441,19 @@ public final class PeerNode implements AutoCloseable {
         join.put("proxyMs", proxyMs);
         join.put("rtspMs", rtspMs);
         join.put("firstPacketMs", firstPacketMs);
-        join.put("firstFrameMs", s.firstFrameNanos() < 0 ? -1
-                : TimeUnit.NANOSECONDS.toMillis(s.firstFrameNanos() - startedNanos));
+        long firstPacketNanos = firstPacketAtNanos;
+        join.put("decodeMs", s.firstDecodedNanos() < 0 || firstPacketNanos < 0 ? -1
+                : TimeUnit.NANOSECONDS.toMillis(s.firstDecodedNanos() - firstPacketNanos));
+        join.put("firstFrameMs", sinceStart(s.firstDecodedNanos()));
+        join.put("firstDisplayedMs", sinceStart(s.firstShownNanos()));
         m.put("join", join);
         m.put("recoveries", recoveries.stream().map(Recovery::toMap).toList());
         m.put("packetsReceived", packetsReceived);
         m.put("packetsLost", packetsLost);
         m.put("packetsRepaired", packetsRepaired);
         m.put("bitrateKbps", bitrateKbps);
+        ParentLink link = current;
+        m.put("rtcpReportsSent", rtcpReportsBefore + (link == null ? 0 : link.reportsSent()));
         m.put("transport", transport.name().toLowerCase());
         m.put("proxyConnected", proxy != null && proxy.isLoggedIn());
         m.put("logins", proxy == null ? 0 : proxy.logins());

@@ -1,25 +1,44 @@
 package io.omnicast.peer.player;
 
+import io.omnicast.media.rtp.RtpTimestamp;
 import io.omnicast.peer.config.PeerConfig.PlayerMode;
+import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The paper's player (a consumer of the stream): takes frames out of the {@link PlayoutBuffer} when they are due,
- * decodes them with FFmpeg (or only counts them in count-only mode) and shows them in a window when asked.
- * Runs on its own thread because decoding is too heavy for an event loop.
+ * The paper's player (a consumer of the stream). Frames are decoded with FFmpeg as soon as they arrive, so the
+ * first decoded frame marks the end of the join (the paper's Tinitialframe), and the decoded pictures wait in the
+ * {@link PlayoutBuffer} for their due time, when they are counted as shown (and drawn in window mode). Count-only
+ * mode skips decoding and paces the frames themselves. Runs on its own thread because decoding is too heavy for
+ * an event loop.
  */
 public final class Player implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Player.class);
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int MAX_WAITING_FRAMES = 1200;
+    /** Encoded frames waiting for the decoder; more means the decoder cannot keep up, and the oldest go. */
+    private static final int MAX_DECODE_QUEUE = 300;
+
+    /** A decoded picture (or, in count-only mode, an undecoded frame) waiting for its due time. */
+    private record Picture(long rtpTimestamp, long arrivalNanos, Optional<BufferedImage> image, Frame frame)
+            implements PlayoutBuffer.Timed {
+        @Override
+        public void release() {
+            if (frame != null) {
+                frame.release();
+            }
+        }
+    }
 
     private final PlayerMode mode;
-    private final PlayoutBuffer buffer;
+    private final ArrayDeque<Frame> incoming = new ArrayDeque<>();
+    private final PlayoutBuffer<Picture> buffer;
     private final Thread thread;
     private final Supplier<String> title;
     private final Runnable onWindowClosed;
@@ -28,10 +47,14 @@ public final class Player implements AutoCloseable {
     private volatile long framesShown;
     private volatile long framesDecoded;
     private volatile long decodeErrors;
-    private volatile long firstFrameNanos = -1;
+    private volatile long decoderDrops;
+    private volatile long firstDecodedNanos = -1;
+    private volatile long firstShownNanos = -1;
     private volatile int width;
     private volatile int height;
     private volatile double fps;
+    private boolean decodedAny;
+    private long lastDecodedTimestamp;
 
     /**
      * @param title          the window title, asked once a second (window mode)
@@ -40,7 +63,7 @@ public final class Player implements AutoCloseable {
     public Player(String name, PlayerMode mode, Duration playoutDelay, Supplier<String> title,
             Runnable onWindowClosed) {
         this.mode = mode;
-        this.buffer = new PlayoutBuffer(playoutDelay.toNanos(), MAX_WAITING_FRAMES);
+        this.buffer = new PlayoutBuffer<>(playoutDelay.toNanos(), MAX_WAITING_FRAMES);
         this.title = title;
         this.onWindowClosed = onWindowClosed;
         this.thread = new Thread(this::run, "player-" + name);
@@ -51,12 +74,25 @@ public final class Player implements AutoCloseable {
         thread.start();
     }
 
-    /** Where the stream's frames go (thread-safe). */
+    /** Where the stream's frames go (thread-safe; takes ownership). */
     public void offer(Frame frame) {
-        if (running) {
-            buffer.offer(frame);
-        } else {
+        if (!running) {
             frame.release();
+            return;
+        }
+        synchronized (incoming) {
+            if (incoming.size() >= MAX_DECODE_QUEUE) {
+                incoming.pollFirst().release();
+                decoderDrops++;
+            }
+            incoming.addLast(frame);
+        }
+        buffer.wake();
+    }
+
+    private Frame nextIncoming() {
+        synchronized (incoming) {
+            return incoming.pollFirst();
         }
     }
 
@@ -72,12 +108,16 @@ public final class Player implements AutoCloseable {
             }
             long nextTitle = System.nanoTime() + SECOND_NANOS;
             while (running) {
+                Frame frame;
+                while ((frame = nextIncoming()) != null) {
+                    decode(frame, decoder);
+                }
                 long now = System.nanoTime();
-                Frame frame = buffer.take(now);
-                if (frame == null) {
+                Picture due = buffer.take(now);
+                if (due == null) {
                     buffer.await(now, TimeUnit.MILLISECONDS.toNanos(5));
                 } else {
-                    present(frame, decoder, window, now);
+                    present(due, window, now);
                 }
                 if (now >= nextTitle) {
                     nextTitle = now + SECOND_NANOS;
@@ -99,37 +139,62 @@ public final class Player implements AutoCloseable {
                 window.close();
             }
             buffer.clear();
+            synchronized (incoming) {
+                incoming.forEach(Frame::release);
+                incoming.clear();
+            }
         }
     }
 
-    private void present(Frame frame, H264Decoder decoder, VideoWindow window, long now) {
+    private void decode(Frame frame, H264Decoder decoder) {
+        if (decodedAny && !RtpTimestamp.isNewer(frame.rtpTimestamp(), lastDecodedTimestamp)) {
+            frame.release(); // a resend after fail-over: feeding it again would corrupt the reference pictures
+            return;
+        }
+        decodedAny = true;
+        lastDecodedTimestamp = frame.rtpTimestamp();
+        if (decoder == null) {
+            markDecoded();
+            buffer.offer(new Picture(frame.rtpTimestamp(), frame.arrivalNanos(), Optional.empty(), frame));
+            return;
+        }
         try {
-            if (decoder != null) {
-                for (DecodedFrame decoded : decoder.decode(frame.annexB(), frame.rtpTimestamp())) {
-                    width = decoded.width();
-                    height = decoded.height();
-                    if (window != null) {
-                        decoded.image().ifPresent(window::show);
-                    }
-                    countShown(now);
-                }
-                framesDecoded = decoder.framesDecoded();
-                decodeErrors = decoder.decodeErrors();
-            } else {
-                countShown(now);
+            for (DecodedFrame decoded : decoder.decode(frame.annexB(), frame.rtpTimestamp())) {
+                width = decoded.width();
+                height = decoded.height();
+                markDecoded();
+                buffer.offer(new Picture(decoded.rtpTimestamp(), frame.arrivalNanos(), decoded.image(), null));
             }
+            framesDecoded = decoder.framesDecoded();
+            decodeErrors = decoder.decodeErrors();
         } finally {
             frame.release();
         }
     }
 
-    private void countShown(long now) {
-        if (firstFrameNanos < 0) {
-            firstFrameNanos = System.nanoTime();
+    private void markDecoded() {
+        if (firstDecodedNanos < 0) {
+            firstDecodedNanos = System.nanoTime();
         }
-        framesShown++;
-        synchronized (shownTimes) {
-            shownTimes.addLast(now);
+        if (mode == PlayerMode.COUNT_ONLY) {
+            framesDecoded++;
+        }
+    }
+
+    private void present(Picture picture, VideoWindow window, long now) {
+        try {
+            if (window != null) {
+                picture.image().ifPresent(window::show);
+            }
+            if (firstShownNanos < 0) {
+                firstShownNanos = System.nanoTime();
+            }
+            framesShown++;
+            synchronized (shownTimes) {
+                shownTimes.addLast(now);
+            }
+        } finally {
+            picture.release();
         }
     }
 
@@ -145,9 +210,9 @@ public final class Player implements AutoCloseable {
     /** Counters now. */
     public PlayerStats stats() {
         updateFps(System.nanoTime());
-        return new PlayerStats(fps, framesShown, mode == PlayerMode.COUNT_ONLY ? framesShown : framesDecoded,
-                decodeErrors, buffer.stalls(), buffer.stallMillis(System.nanoTime()), buffer.bufferedMillis(),
-                firstFrameNanos, width, height);
+        return new PlayerStats(fps, framesShown, framesDecoded, decodeErrors, buffer.stalls(),
+                buffer.stallMillis(System.nanoTime()), buffer.bufferedMillis(), firstDecodedNanos, firstShownNanos,
+                width, height, decoderDrops);
     }
 
     @Override

@@ -16,13 +16,24 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: the stream's event loop offers, the player thread takes. Time comes in as arguments so tests
  * drive it.
  */
-public final class PlayoutBuffer {
+public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
+    /** What the buffer paces: anything with an RTP timestamp and an arrival time that may own resources. */
+    public interface Timed {
+        long rtpTimestamp();
+
+        long arrivalNanos();
+
+        /** Frees what the item owns (called when it is dropped or cleared, never after {@link #take}). */
+        void release();
+    }
+
+
     public static final int CLOCK_RATE = 90_000;
     private static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1) / 30;
 
     private final long delayNanos;
     private final int capacity;
-    private final ArrayDeque<Frame> frames = new ArrayDeque<>();
+    private final ArrayDeque<T> frames = new ArrayDeque<>();
     private boolean started;
     private long baseNanos;
     private long baseTimestamp;
@@ -44,7 +55,7 @@ public final class PlayoutBuffer {
     }
 
     /** A new frame (takes ownership). */
-    public synchronized void offer(Frame frame) {
+    public synchronized void offer(T frame) {
         if (presentedAny && !RtpTimestamp.isNewer(frame.rtpTimestamp(), lastTimestamp)) {
             frame.release(); // older than what was shown already (a resend after fail-over)
             return;
@@ -59,8 +70,8 @@ public final class PlayoutBuffer {
     }
 
     /** The frame to present at {@code now}, or null when none is due (and accounts a stall when one is missing). */
-    public synchronized Frame take(long now) {
-        Frame head = frames.peekFirst();
+    public synchronized T take(long now) {
+        T head = frames.peekFirst();
         if (head == null) {
             if (presentedAny && !stalled && now - lastDueNanos > intervalNanos + intervalNanos / 2) {
                 stalled = true;
@@ -94,9 +105,14 @@ public final class PlayoutBuffer {
         return head;
     }
 
+    /** Wakes a thread in {@link #await} (new work elsewhere for it). */
+    public synchronized void wake() {
+        notifyAll();
+    }
+
     /** Waits until a frame may be due or one arrives, at most {@code maxNanos}. */
     public synchronized void await(long now, long maxNanos) throws InterruptedException {
-        Frame head = frames.peekFirst();
+        T head = frames.peekFirst();
         long wait = maxNanos;
         if (head != null) {
             wait = Math.min(wait, due(head) - now);
@@ -106,7 +122,7 @@ public final class PlayoutBuffer {
         }
     }
 
-    private long due(Frame frame) {
+    private long due(T frame) {
         if (!started) {
             started = true;
             baseNanos = frame.arrivalNanos() + delayNanos;
@@ -148,7 +164,7 @@ public final class PlayoutBuffer {
 
     /** Releases every waiting frame. */
     public synchronized void clear() {
-        frames.forEach(Frame::release);
+        frames.forEach(Timed::release);
         frames.clear();
     }
 }

@@ -5,7 +5,8 @@ import io.netty.channel.EventLoopGroup;
 import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspResponse;
 import io.omnicast.peer.config.PeerConfig;
-import io.omnicast.peer.stream.SdpTracks;
+import io.omnicast.media.sdp.SdpParser;
+import io.omnicast.media.sdp.SessionDescription;
 import io.omnicast.server.ServerConfig;
 import io.omnicast.server.StreamingServer;
 import io.omnicast.server.channel.ChannelStats;
@@ -55,7 +56,7 @@ public final class RelayService implements AutoCloseable {
         if (starting != null) {
             return starting;
         }
-        SdpTracks tracks = SdpTracks.parse(sdp);
+        SessionDescription description = SdpParser.parse(sdp);
         String url = "rtsp://127.0.0.1:" + server.rtspPort() + "/live/" + config.channel();
         if (!config.bindAddress().isAnyLocalAddress()) {
             url = url();
@@ -66,10 +67,11 @@ public final class RelayService implements AutoCloseable {
             return c.announce(sdp);
         }).thenCompose(r -> {
             CompletableFuture<RtspResponse> chain = CompletableFuture.completedFuture(r);
-            for (SdpTracks.Track track : tracks.tracks()) {
+            for (int i = 0; i < description.media().size(); i++) {
+                int track = i;
                 String control = RtspClient.resolveControl(base + "/",
-                        track.control() == null ? "trackID=" + track.index() : track.control());
-                chain = chain.thenCompose(x -> publisher.setupTcp(control, track.index(), true));
+                        description.media().get(i).control().orElse("trackID=" + i));
+                chain = chain.thenCompose(x -> publisher.setupTcp(control, track, true));
             }
             return chain;
         }).thenCompose(r -> publisher.record()).thenAccept(r -> {

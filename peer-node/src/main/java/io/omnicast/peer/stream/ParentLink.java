@@ -1,21 +1,39 @@
 package io.omnicast.peer.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.rtsp.RtspMethods;
+import io.omnicast.media.rtcp.Goodbye;
+import io.omnicast.media.rtcp.ReceiverReport;
+import io.omnicast.media.rtcp.ReceptionStatistics;
+import io.omnicast.media.rtcp.ReportBlock;
+import io.omnicast.media.rtcp.RtcpCodec;
+import io.omnicast.media.rtcp.RtcpFormatException;
+import io.omnicast.media.rtcp.RtcpPacket;
+import io.omnicast.media.rtcp.SenderReport;
+import io.omnicast.media.rtcp.SourceDescription;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspResponse;
+import io.omnicast.media.sdp.H264TrackFormat;
+import io.omnicast.media.sdp.MediaDescription;
+import io.omnicast.media.sdp.SdpParser;
+import io.omnicast.media.sdp.SessionDescription;
 import io.omnicast.peer.config.TransportMode;
 import io.omnicast.peer.proxy.ParentRef;
 import io.omnicast.uscp.v1.FailureReason;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +47,18 @@ import org.slf4j.LoggerFactory;
  * <p>It declares the parent failed on RTCP BYE, on the RTSP connection closing, or when no RTP came for
  * {@code rtpTimeoutFrames} frame intervals; over UDP, when nothing arrived within the fall-back time after PLAY it
  * reports {@link #UDP_SILENT} so the owner reopens over TCP. Every callback runs on the link's event loop.
+ *
+ * <p>It sends RTCP receiver reports (RR + SDES CNAME, RFC 3550 section 6.4.2) for every source it hears, about
+ * once per {@link #REPORT_INTERVAL}, randomized to 0.5..1.5 times it as section 6.3.1 asks so that the children
+ * of one parent do not report in step. The report blocks come from media-transport's {@link ReceptionStatistics}.
  */
 public final class ParentLink implements AutoCloseable {
     /** PLAY header naming the next sequence number the child needs (a fail-over resume). */
     public static final String RESUME_HEADER = "X-OmniCast-Resume-Seq";
     /** Detail of the failure reported when UDP stayed silent after PLAY. */
     public static final String UDP_SILENT = "no UDP packet after PLAY";
+    /** Nominal receiver report interval (RFC 3550 section 6.2 allows less than 5 s for a known small group). */
+    public static final Duration REPORT_INTERVAL = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(ParentLink.class);
 
     /** What the link reports; called on its event loop. */
@@ -42,6 +66,10 @@ public final class ParentLink implements AutoCloseable {
         void onRtp(ParentLink link, int track, RtpPacket packet, long arrivalNanos);
 
         void onFailed(ParentLink link, FailureReason reason, String detail);
+    }
+
+    /** The source heard on one track and what we know about it (ReceptionStatistics does not expose its SSRC). */
+    private record Source(long ssrc, ReceptionStatistics statistics) {
     }
 
     /** Timing of the session set-up, in nanoseconds from {@link #open}. */
@@ -54,8 +82,13 @@ public final class ParentLink implements AutoCloseable {
     private final Events events;
     private final int rtpTimeoutFrames;
     private final Duration udpFallback;
+    private final long reporterSsrc;
+    private final String cname;
+    private final Map<Integer, Source> reception = new HashMap<>();
     private RtspClient client;
-    private SdpTracks sdp;
+    private SessionDescription sdp;
+    private int videoTrack = -1;
+    private volatile long reportsSent;
     private volatile boolean closed;
     private boolean failed;
     private long lastRtpNanos;
@@ -65,10 +98,13 @@ public final class ParentLink implements AutoCloseable {
     private long playRepliedNanos;
     private long firstPacketNanos = -1;
     private ScheduledFuture<?> watchdog;
+    private ScheduledFuture<?> nextReport;
 
     private ParentLink(ParentRef parent, TransportMode transport, EventLoopGroup group, Events events,
-            int rtpTimeoutFrames, Duration udpFallback) {
+            int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc, String cname) {
         this.parent = parent;
+        this.reporterSsrc = reporterSsrc;
+        this.cname = cname;
         this.transport = transport;
         this.loop = group.next();
         this.events = events;
@@ -79,10 +115,14 @@ public final class ParentLink implements AutoCloseable {
     /**
      * Opens the session and starts playing.
      * @param resumeSequence the next sequence number needed, or -1 to start at the parent's latest keyframe
+     * @param reporterSsrc   our SSRC in receiver reports and NACKs
+     * @param cname          our RTCP CNAME
      */
     public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
-            EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback) {
-        ParentLink link = new ParentLink(parent, transport, group, events, rtpTimeoutFrames, udpFallback);
+            EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
+            String cname) {
+        ParentLink link = new ParentLink(parent, transport, group, events, rtpTimeoutFrames, udpFallback,
+                reporterSsrc, cname);
         return link.start(resumeSequence);
     }
 
@@ -94,8 +134,30 @@ public final class ParentLink implements AutoCloseable {
         return transport;
     }
 
-    public SdpTracks sdp() {
+    /** The parent's session description (media-transport's parser; never rewritten). */
+    public SessionDescription sdp() {
         return sdp;
+    }
+
+    /** Index of the first H.264 video track, or -1. */
+    public int videoTrack() {
+        return videoTrack;
+    }
+
+    /** Receiver reports sent so far. */
+    public long reportsSent() {
+        return reportsSent;
+    }
+
+    /** The first H.264 video section's index, or -1. */
+    public static int videoTrack(SessionDescription sdp) {
+        for (int i = 0; i < sdp.media().size(); i++) {
+            MediaDescription m = sdp.media().get(i);
+            if ("video".equals(m.media()) && m.rtpMaps().stream().anyMatch(r -> r.isEncoding(H264TrackFormat.ENCODING_NAME))) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The parent's SDP as it sent it (for the relay to serve unchanged). */
@@ -145,21 +207,21 @@ public final class ParentLink implements AutoCloseable {
 
                 @Override
                 public void onRtcp(int track, ByteBuf packet) {
-                    if (RtcpPackets.containsBye(packet)) {
-                        fail(FailureReason.RTCP_BYE, "parent " + parent.nodeId() + " sent RTCP BYE");
-                    }
+                    handleRtcp(track, packet);
                 }
             });
             return c.describe();
         }).thenCompose(described -> {
             sdpText = described.body();
-            sdp = SdpTracks.parse(sdpText);
+            sdp = SdpParser.parse(sdpText);
+            videoTrack = videoTrack(sdp);
             CompletableFuture<RtspResponse> chain = CompletableFuture.completedFuture(described);
-            for (SdpTracks.Track track : sdp.tracks()) {
-                String control = RtspClient.resolveControl(client.url(), track.control() == null ? "" : track.control());
+            for (int i = 0; i < sdp.media().size(); i++) {
+                int track = i;
+                String control = RtspClient.resolveControl(client.url(), sdp.media().get(i).control().orElse(""));
                 chain = chain.thenCompose(r -> transport == TransportMode.TCP
-                        ? client.setupTcp(control, track.index(), false)
-                        : client.setupUdp(control, track.index(), false));
+                        ? client.setupTcp(control, track, false)
+                        : client.setupUdp(control, track, false));
             }
             return chain;
         }).thenCompose(r -> {
@@ -180,6 +242,7 @@ public final class ParentLink implements AutoCloseable {
                 client.startKeepAlive(Duration.ofSeconds(20));
             }
             watchdog = loop.scheduleAtFixedRate(this::checkAlive, 10, 10, TimeUnit.MILLISECONDS);
+            scheduleReport();
             result.complete(this);
         }));
         return result;
@@ -200,7 +263,13 @@ public final class ParentLink implements AutoCloseable {
         if (firstPacketNanos < 0) {
             firstPacketNanos = now;
         }
-        if (sdp != null && track == sdp.videoTrack()) {
+        Source source = reception.get(track);
+        if (source == null || source.ssrc() != packet.ssrc()) {
+            source = new Source(packet.ssrc(), new ReceptionStatistics(packet.ssrc(), clockRate(track)));
+            reception.put(track, source);
+        }
+        source.statistics().onPacket(packet.sequenceNumber(), packet.timestamp(), now);
+        if (track == videoTrack) {
             long ts = packet.timestamp();
             if (lastTimestamp >= 0 && ts != lastTimestamp) {
                 long ticks = io.omnicast.media.rtp.RtpTimestamp.distance(lastTimestamp, ts);
@@ -212,6 +281,74 @@ public final class ParentLink implements AutoCloseable {
         }
         lastRtpNanos = now;
         events.onRtp(this, track, packet, now);
+    }
+
+    private int clockRate(int track) {
+        if (sdp == null || track < 0 || track >= sdp.media().size()) {
+            return 90_000;
+        }
+        int rate = sdp.media().get(track).rtpMap().map(r -> r.clockRate()).orElse(90_000);
+        return rate < 1000 || rate > 1_000_000 ? 90_000 : rate;
+    }
+
+    private void handleRtcp(int track, ByteBuf buffer) {
+        if (closed) {
+            return;
+        }
+        List<RtcpPacket> packets;
+        try {
+            packets = RtcpCodec.parse(buffer);
+        } catch (RtcpFormatException e) {
+            log.debug("dropping malformed RTCP from {}: {}", parent.nodeId(), e.getMessage());
+            return;
+        }
+        long now = System.nanoTime();
+        for (RtcpPacket packet : packets) {
+            if (packet instanceof Goodbye) {
+                fail(FailureReason.RTCP_BYE, "parent " + parent.nodeId() + " sent RTCP BYE");
+                return;
+            }
+            if (packet instanceof SenderReport sr) {
+                Source source = reception.get(track);
+                if (source != null && source.ssrc() == sr.ssrc()) {
+                    source.statistics().onSenderReport(sr, now);
+                }
+            }
+        }
+    }
+
+    private void scheduleReport() {
+        if (closed) {
+            return;
+        }
+        long nominal = REPORT_INTERVAL.toNanos();
+        long delay = nominal / 2 + ThreadLocalRandom.current().nextLong(nominal);
+        nextReport = loop.schedule(() -> {
+            sendReports();
+            scheduleReport();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** One RR + SDES compound per track that has a source past probation. */
+    void sendReports() {
+        if (closed || client == null) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (Map.Entry<Integer, Source> e : reception.entrySet()) {
+            ReceptionStatistics statistics = e.getValue().statistics();
+            if (!statistics.hasReport()) {
+                continue;
+            }
+            List<ReportBlock> blocks = List.of(statistics.reportBlock(now));
+            List<RtcpPacket> compound = new ArrayList<>(2);
+            compound.add(new ReceiverReport(reporterSsrc, blocks));
+            compound.add(SourceDescription.cname(reporterSsrc, cname));
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer(64);
+            RtcpCodec.write(compound, out);
+            sendRtcp(e.getKey(), out);
+            reportsSent++;
+        }
     }
 
     private void checkAlive() {
@@ -255,6 +392,9 @@ public final class ParentLink implements AutoCloseable {
         closed = true;
         if (watchdog != null) {
             watchdog.cancel(false);
+        }
+        if (nextReport != null) {
+            nextReport.cancel(false);
         }
         RtspClient c = client;
         if (c != null) {

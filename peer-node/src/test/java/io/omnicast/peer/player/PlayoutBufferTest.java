@@ -16,7 +16,7 @@ class PlayoutBufferTest {
 
     @Test
     void holdsTheFirstFrameForThePlayoutDelayThenPacesByTimestamp() {
-        PlayoutBuffer buffer = new PlayoutBuffer(DELAY, 100);
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 100);
         buffer.offer(frame(0, 0));
         buffer.offer(frame(1, 33));
         assertNull(buffer.take(499 * MS));
@@ -28,7 +28,7 @@ class PlayoutBufferTest {
 
     @Test
     void aGapShorterThanThePlayoutDelayIsNoStall() {
-        PlayoutBuffer buffer = new PlayoutBuffer(DELAY, 100);
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 100);
         for (int i = 0; i < 10; i++) {
             buffer.offer(frame(i, i * 33L));
         }
@@ -52,7 +52,7 @@ class PlayoutBufferTest {
 
     @Test
     void countsAStallWhenTheNextFrameIsDueAndAbsentAndShiftsTheClock() {
-        PlayoutBuffer buffer = new PlayoutBuffer(DELAY, 100);
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 100);
         buffer.offer(frame(0, 0));
         assertNotNull(buffer.take(500 * MS));
         assertNull(buffer.take(540 * MS), "within half an interval of grace");
@@ -71,7 +71,7 @@ class PlayoutBufferTest {
 
     @Test
     void dropsFramesOlderThanWhatWasShown() {
-        PlayoutBuffer buffer = new PlayoutBuffer(DELAY, 100);
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 100);
         buffer.offer(frame(5, 0));
         assertNotNull(buffer.take(500 * MS));
         buffer.offer(frame(4, 10));
@@ -84,7 +84,7 @@ class PlayoutBufferTest {
 
     @Test
     void boundsTheNumberOfWaitingFrames() {
-        PlayoutBuffer buffer = new PlayoutBuffer(DELAY, 3);
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 3);
         for (int i = 0; i < 5; i++) {
             buffer.offer(frame(i, 0));
         }

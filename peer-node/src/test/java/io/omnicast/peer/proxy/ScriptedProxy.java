@@ -80,6 +80,11 @@ public final class ScriptedProxy implements AutoCloseable {
         return rsc;
     }
 
+    /** Pushes a re-parenting to the connected peer, as the proxy does when a relay leaves. */
+    public void pushParent(String parentId, int hop) {
+        push(placement(null, PlacementReason.REPARENT, parentId, hop));
+    }
+
     void push(ReStreamingConnection message) {
         client.writeAndFlush(message);
     }
