@@ -51,6 +51,7 @@ public final class SimResult {
     long orphans;
     long orphansWaited;
     long placedUnderDeadParent;
+    long hopLimitRefusals;
     long maxConcurrentPeers;
     int maxDepth;
     long events;
@@ -190,7 +191,7 @@ public final class SimResult {
      */
     public String fingerprint() {
         return sessions + "/" + sessionsStarted + "/" + joinsRefused + "/" + departures + "/" + orphans + "/"
-                + orphansWaited + "/" + placedUnderDeadParent + "/" + maxConcurrentPeers + "/" + maxDepth + "/"
+                + orphansWaited + "/" + placedUnderDeadParent + "/" + hopLimitRefusals + "/" + maxConcurrentPeers + "/" + maxDepth + "/"
                 + events + "/" + simulatedNanos + "/" + Double.doubleToLongBits(startupMs.mean()) + "/"
                 + Double.doubleToLongBits(recoveryMs.mean()) + "/" + Double.doubleToLongBits(lagMs.mean()) + "/"
                 + Arrays.toString(Arrays.copyOf(depthCounts, maxDepth + 1)) + "/" + Arrays.toString(utilisationBins);

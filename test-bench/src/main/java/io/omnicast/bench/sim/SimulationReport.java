@@ -97,6 +97,7 @@ final class SimulationReport {
         row(t, "departures that disrupted nobody", r -> pct(r.disruptedPerDeparture().shareAtMost(0)));
         row(t, "orphans that waited for capacity", r -> fmt(r.orphansWaited));
         row(t, "placements under a dead, undetected parent", r -> fmt(r.placedUnderDeadParent));
+        row(t, "placements refused at the hop limit (255)", r -> fmt(r.hopLimitRefusals));
         row(t, "origin utilisation, mean", r -> pct(r.originUtilisation.mean()));
         row(t, "relay capacity in use, mean", r -> pct(r.capacityUsed.mean()));
         row(t, "Jain fairness of relay utilisation, mean", r -> num(r.jainPerSnapshot.mean(), 3));
@@ -113,12 +114,24 @@ final class SimulationReport {
         return t;
     }
 
+    private static final int[][] DEPTH_ROWS = {{1, 1}, {2, 2}, {3, 3}, {4, 4}, {5, 5}, {6, 6}, {7, 7}, {8, 8},
+        {9, 10}, {11, 20}, {21, 50}, {51, 100}, {101, 255}};
+
     private ResultTable depthTable() {
         ResultTable t = new ResultTable("Depth distribution (share of peers at each hop, all snapshots)", "hop", ids);
         int max = results.stream().mapToInt(SimResult::maxDepth).max().orElse(0);
-        for (int hop = 1; hop <= max; hop++) {
-            int h = hop;
-            row(t, Integer.toString(hop), r -> pct(r.depthShare(h)));
+        for (int[] range : DEPTH_ROWS) {
+            if (range[0] > max) {
+                break;
+            }
+            String label = range[0] == range[1] ? Integer.toString(range[0]) : range[0] + "-" + range[1];
+            row(t, label, r -> {
+                double share = 0;
+                for (int hop = range[0]; hop <= range[1]; hop++) {
+                    share += r.depthShare(hop);
+                }
+                return pct(share);
+            });
         }
         return t;
     }
@@ -183,6 +196,7 @@ final class SimulationReport {
                 csv.row(r.topology(), "orphans", r.orphans());
                 csv.row(r.topology(), "orphans_waited", r.orphansWaited);
                 csv.row(r.topology(), "placed_under_dead_parent", r.placedUnderDeadParent);
+                csv.row(r.topology(), "hop_limit_refusals", r.hopLimitRefusals);
                 csv.row(r.topology(), "origin_utilisation_mean", r.originUtilisation.mean());
                 csv.row(r.topology(), "capacity_used_mean", r.capacityUsed.mean());
                 csv.row(r.topology(), "jain_mean", r.jainPerSnapshot.mean());
@@ -228,22 +242,31 @@ final class SimulationReport {
 
     // ------------------------------------------------------------------------------------------ charts
 
+    /**
+     * Cumulative share of peers at or below each hop count, x logarithmic: shallow trees (a handful of levels) and
+     * deep ones (hundreds, under churn with a depth-blind plugin) stay readable on one chart.
+     */
     private Path depthChart() {
-        int max = results.stream().mapToInt(SimResult::maxDepth).max().orElse(1);
-        CategoryChart chart = Charts.bars("Tree depth", "hop count", "share of peers (%)");
-        List<String> hops = new ArrayList<>();
-        for (int hop = 1; hop <= Math.max(1, max); hop++) {
-            hops.add(Integer.toString(hop));
-        }
+        XYChart chart = Charts.lines("Tree depth", "hop count (log scale)", "share of peers at or below (%)");
         for (int i = 0; i < results.size(); i++) {
             SimResult r = results.get(i);
-            List<Double> shares = new ArrayList<>();
-            for (int hop = 1; hop <= Math.max(1, max); hop++) {
-                shares.add(100 * r.depthShare(hop));
+            int max = Math.max(1, r.maxDepth());
+            double[] x = new double[max];
+            double[] y = new double[max];
+            double cumulative = 0;
+            for (int hop = 1; hop <= max; hop++) {
+                cumulative += r.depthShare(hop);
+                x[hop - 1] = hop;
+                y[hop - 1] = 100 * cumulative;
             }
-            Charts.addBars(chart, i, r.topology(), hops, shares);
+            Charts.addLine(chart, i, r.topology() + String.format(Locale.ROOT, " (mean %.1f, max %d)", r.meanDepth(),
+                    r.maxDepth()), x, y).setMarker(org.knowm.xchart.style.markers.SeriesMarkers.CIRCLE);
         }
-        chart.getStyler().setYAxisDecimalPattern("#0.#");
+        chart.getStyler().setMarkerSize(6);
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setXAxisMin(1.0);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(100.0);
         return Charts.save(run, "depth_distribution", chart);
     }
 
@@ -319,7 +342,8 @@ final class SimulationReport {
 
     private Path seriesChart(String name, String title, String yTitle, Function<SimResult, double[]> series) {
         XYChart chart = Charts.lines(title, "simulated time (s)", yTitle);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         for (int i = 0; i < results.size(); i++) {
             SimResult r = results.get(i);
             double[] x = java.util.Arrays.copyOf(r.seriesTimeS, r.seriesLength);
