@@ -34,7 +34,8 @@ final class ServerSession implements Publisher, Reader {
     final Map<Integer, TrackTransport> tracks = new TreeMap<>();
     LiveChannel channel;
     PublishedSdp sdp;
-    State state = State.INIT;
+    /** Written on the connection's loop; read by the UDP endpoints on the media loop, hence volatile. */
+    volatile State state = State.INIT;
     volatile long lastActivityNanos = System.nanoTime();
     /** Set once a transport was chosen; sends read it from the channel's loop. */
     private volatile TrackTransport[] byTrack = new TrackTransport[0];
