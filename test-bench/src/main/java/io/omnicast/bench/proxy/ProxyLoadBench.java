@@ -197,14 +197,14 @@ public final class ProxyLoadBench implements Callable<Integer> {
             origin.expect(OK.class);
             for (int round = 0; round < rounds; round++) {
                 Client relay = new Client(uscp);
-                relay.send(login("bench-viewer", Role.VIEWER, "push", "127.0.0.3", relayEndpoint.getLocalPort(), 8));
-                String relayId = relay.expect(ReStreamingConnection.class).getNodeId();
-                Thread.sleep(30); // the connect-back probe (well under this on loopback) makes the relay a candidate
+                String relayId = joinRetrying(relay, login("bench-viewer", Role.VIEWER, "push", "127.0.0.3",
+                        relayEndpoint.getLocalPort(), 8)).getNodeId();
                 List<Client> children = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     Client child = new Client(uscp);
-                    child.send(login("bench-viewer", Role.VIEWER, "push", null, 0, 0));
-                    ReStreamingConnection placed = child.expect(ReStreamingConnection.class);
+                    // retried until the connect-back probe has made the relay a candidate
+                    ReStreamingConnection placed = joinRetrying(child, login("bench-viewer", Role.VIEWER, "push",
+                            null, 0, 0));
                     if (!placed.getParent().getNodeId().equals(relayId)) {
                         throw new IllegalStateException("child placed under " + placed.getParent().getNodeId()
                                 + ", not the relay " + relayId + " (probe slower than 30 ms?)");
@@ -233,6 +233,23 @@ public final class ProxyLoadBench implements Callable<Integer> {
         System.out.printf("push latency, relay socket closed -> last of 8 orphans has its ReStreamingConnection "
                 + "(%d rounds): p50 %.2f ms, p99 %.2f ms, max %.2f ms (target p99 <= 5 ms)%n", rounds,
                 percentile(latencies, 50) / 1e6, percentile(latencies, 99) / 1e6, latencies[rounds - 1] / 1e6);
+    }
+
+    /** Sends {@code login} until it is placed (NO_PARENT_AVAILABLE while capacity is still on its way). */
+    private static ReStreamingConnection joinRetrying(Client client, Login login) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            client.send(login);
+            Object reply = client.next();
+            if (reply instanceof ReStreamingConnection placed) {
+                return placed;
+            }
+            if (!(reply instanceof ERROR e) || e.getCode() != io.omnicast.uscp.v1.ErrorCode.NO_PARENT_AVAILABLE
+                    || attempt == 500) {
+                throw new IllegalStateException("join failed: " + (reply instanceof ERROR e2 ? e2.getCode() + " "
+                        + e2.getMessage() : reply));
+            }
+            Thread.sleep(5);
+        }
     }
 
     private static void joinThroughput(InetSocketAddress uscp, int n) throws Exception {
@@ -391,6 +408,14 @@ public final class ProxyLoadBench implements Callable<Integer> {
             out.writeInt(doc.length);
             out.write(doc);
             out.flush();
+        }
+
+        Object next() throws Exception {
+            Object message = inbox.poll(30, TimeUnit.SECONDS);
+            if (message == null || message instanceof Exception) {
+                throw new IllegalStateException("no reply: " + message);
+            }
+            return message;
         }
 
         <T> T expect(Class<T> type) throws Exception {
