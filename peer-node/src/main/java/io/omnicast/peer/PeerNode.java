@@ -59,6 +59,8 @@ public final class PeerNode implements AutoCloseable {
     /** A forward jump larger than this is a new stream (sender restart), not loss. */
     private static final int MAX_GAP = 3000;
     /** How long a missing packet may be repaired by NACK before it counts as lost. */
+    /** Pause before connecting again to a parent nobody replaced. */
+    private static final long RETRY_PARENT_MILLIS = 200;
     private static final long REPAIR_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     /** One fail-over: why, the gap without packets, and what stayed lost after repair. */
@@ -157,8 +159,10 @@ public final class PeerNode implements AutoCloseable {
         player.start();
         int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
         InetSocketAddress relayEndpoint = null;
+        // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
+        // announces it to the proxy.
+        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), group);
         if (capacity > 0) {
-            relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), group);
             relayEndpoint = relay.endpoint();
         }
         proxy = new ProxyConnection(config, relayEndpoint, this::report, new ProxyListener() {
@@ -302,6 +306,10 @@ public final class PeerNode implements AutoCloseable {
             }
             if (pendingRecovery != null && pendingRecovery.gapMs < 0) {
                 pendingRecovery.gapMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - pendingRecovery.lastPacketNanos);
+                if (pendingRecovery.toParent == null) {
+                    pendingRecovery.toParent = link.parent().nodeId(); // the silent parent came back
+                }
+                state = "playing";
                 log.info("peer {}: recovered from {} ({}) at {} after a gap of {} ms", nodeId,
                         pendingRecovery.fromParent, pendingRecovery.cause, link.parent().nodeId(),
                         pendingRecovery.gapMs);
@@ -346,7 +354,11 @@ public final class PeerNode implements AutoCloseable {
 
     private void parentFailed(ParentRef parent, FailureReason reason, String detail) {
         ParentLink link = current;
-        if (link != null && link.parent().nodeId().equals(parent.nodeId())) {
+        // A silent parent keeps its link: packets may resume (the gap was upstream), and the move to the next
+        // parent is make-before-break. A closed or refusing one is gone.
+        boolean keepLink = reason == FailureReason.RTP_TIMEOUT && link != null && !link.isClosed()
+                && link.parent().nodeId().equals(parent.nodeId());
+        if (link != null && link.parent().nodeId().equals(parent.nodeId()) && !keepLink) {
             link.close();
         }
         log.warn("peer {}: parent {} failed ({}: {})", nodeId, parent.nodeId(), reason.value(), detail);
@@ -361,9 +373,30 @@ public final class PeerNode implements AutoCloseable {
                     .whenComplete((placement, failure) -> {
                         if (failure != null) {
                             log.warn("peer {}: ReConfiguration failed: {}", nodeId, failure.getMessage());
+                            loop.execute(() -> retryParent(parent));
                         }
                     });
+        } else {
+            loop.schedule(() -> retryParent(parent), RETRY_PARENT_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * Nobody gave us a new parent (the proxy is away, or has no other slot and said stay): if the link to the
+     * failed parent is gone, connect to it again, after a short pause so a dead parent is not hammered.
+     */
+    private void retryParent(ParentRef parent) {
+        ParentLink link = current;
+        if ("closed".equals(state) || openingFor != null || (link != null && !link.isClosed())) {
+            return;
+        }
+        loop.schedule(() -> {
+            ParentLink now = current;
+            if (!"closed".equals(state) && openingFor == null && (now == null || now.isClosed())) {
+                current = null;
+                switchTo(parent);
+            }
+        }, RETRY_PARENT_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     private void everySecond() {
@@ -460,7 +493,7 @@ public final class PeerNode implements AutoCloseable {
         return m;
     }
 
-    /** The relay's URL (for a local player), or null for a leaf. */
+    /** The relay's URL (children and local players). */
     public String relayUrl() {
         return relay == null ? null : relay.url();
     }

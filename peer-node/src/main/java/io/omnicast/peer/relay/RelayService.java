@@ -12,6 +12,8 @@ import io.omnicast.server.StreamingServer;
 import io.omnicast.server.channel.ChannelStats;
 import io.omnicast.server.channel.ReaderAdmission;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,14 @@ public final class RelayService implements AutoCloseable {
     private volatile RtspClient publisher;
     private volatile boolean publishing;
     private CompletableFuture<Void> starting;
+    private final List<Held> early = new ArrayList<>();
+
+    /** A packet that arrived before the relay's publish was ready. */
+    private record Held(int track, ByteBuf packet) {
+    }
+
+    /** Packets held while the publish is set up (a few seconds of a 2 Mbit/s stream). */
+    private static final int MAX_EARLY_PACKETS = 2000;
 
     public RelayService(PeerConfig config, int maxChildren, ReaderAdmission admission, EventLoopGroup group) {
         this.config = config;
@@ -75,7 +85,15 @@ public final class RelayService implements AutoCloseable {
             }
             return chain;
         }).thenCompose(r -> publisher.record()).thenAccept(r -> {
-            publishing = true;
+            synchronized (this) {
+                // What arrived while the publish was set up starts with the parent's keyframe: without it the
+                // relay's first keyframe would be the next GOP, and children would wait for it.
+                for (Held held : early) {
+                    publisher.sendRtp(held.track(), held.packet());
+                }
+                early.clear();
+                publishing = true;
+            }
             log.info("relay of {} serving {}", config.user(), url());
         });
         starting.exceptionally(e -> {
@@ -90,6 +108,14 @@ public final class RelayService implements AutoCloseable {
         RtspClient c = publisher;
         if (publishing && c != null) {
             c.sendRtp(track, packet.retainedDuplicate());
+            return;
+        }
+        synchronized (this) {
+            if (publishing) {
+                publisher.sendRtp(track, packet.retainedDuplicate());
+            } else if (starting != null && early.size() < MAX_EARLY_PACKETS) {
+                early.add(new Held(track, packet.retainedDuplicate()));
+            }
         }
     }
 
@@ -104,6 +130,10 @@ public final class RelayService implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            early.forEach(h -> h.packet().release());
+            early.clear();
+        }
         RtspClient c = publisher;
         if (c != null) {
             c.close();

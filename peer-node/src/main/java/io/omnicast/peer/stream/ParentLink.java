@@ -91,6 +91,7 @@ public final class ParentLink implements AutoCloseable {
     private volatile long reportsSent;
     private volatile boolean closed;
     private boolean failed;
+    private boolean timedOut;
     private long lastRtpNanos;
     private long frameIntervalNanos = TimeUnit.MILLISECONDS.toNanos(33);
     private long lastTimestamp = -1;
@@ -280,6 +281,12 @@ public final class ParentLink implements AutoCloseable {
             lastTimestamp = ts;
         }
         lastRtpNanos = now;
+        if (failed && timedOut) {
+            // The parent was only late (a scheduling hiccup upstream), not gone: the link is good again and its
+            // next silence must be reported again.
+            failed = false;
+            timedOut = false;
+        }
         events.onRtp(this, track, packet, now);
     }
 
@@ -377,6 +384,7 @@ public final class ParentLink implements AutoCloseable {
             return;
         }
         failed = true;
+        timedOut = reason == FailureReason.RTP_TIMEOUT && !UDP_SILENT.equals(detail);
         events.onFailed(this, reason, detail);
     }
 
