@@ -101,9 +101,12 @@ public final class StreamingServer implements AutoCloseable {
         return ports.unknownSourcePackets();
     }
 
-    /** PLAY received to PLAY reply written and the reader activated (its first packets queued right after). */
-    public LatencyRecorder playLatency() {
-        return rtsp.playLatency();
+    /**
+     * PLAY request decoded to the reader's first packet (the keyframe it starts at) handed to its transport, in
+     * nanoseconds: the server's share of the time to first frame.
+     */
+    public LatencyRecorder firstPacketLatency() {
+        return channels.firstPacketLatency();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.omnicast.server.channel;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.omnicast.server.LatencyRecorder;
 import io.omnicast.server.ServerConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class ChannelRegistry {
     private final ConcurrentMap<String, LiveChannel> channels = new ConcurrentHashMap<>();
     private final ServerConfig config;
     private final Supplier<EventExecutor> executors;
+    private final LatencyRecorder firstPacketLatency = new LatencyRecorder(4096);
 
     /** {@code executors} picks the event loop that will own a new channel. */
     public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors) {
@@ -24,12 +26,17 @@ public final class ChannelRegistry {
         this.executors = executors;
     }
 
+    /** PLAY received to the reader's first packet handed to its transport, for every channel. */
+    public LatencyRecorder firstPacketLatency() {
+        return firstPacketLatency;
+    }
+
     /**
      * Claims {@code name} for {@code publisher}; empty if another publisher holds it. The channel is not live (not
      * visible to readers) until {@link LiveChannel#startRecording()}.
      */
     public Optional<LiveChannel> claim(String name, Publisher publisher, PublishedSdp sdp) {
-        LiveChannel fresh = new LiveChannel(name, executors.get(), config, this::remove);
+        LiveChannel fresh = new LiveChannel(name, executors.get(), config, this::remove, firstPacketLatency);
         LiveChannel existing = channels.putIfAbsent(name, fresh);
         if (existing != null) {
             return Optional.empty();

@@ -9,6 +9,7 @@ import io.omnicast.media.h264.ParameterSets;
 import io.omnicast.media.rtp.RtpFormatException;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtp.SequenceNumber;
+import io.omnicast.server.LatencyRecorder;
 import io.omnicast.server.ServerConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,6 +69,7 @@ public final class LiveChannel {
     private final ServerConfig config;
     private final Consumer<LiveChannel> onEnded;
     private final ChannelRtcp rtcp;
+    private final LatencyRecorder firstPacketLatency;
     private final Map<Reader, ReaderState> readers = new LinkedHashMap<>();
     private final ArrayList<KeyframePositions> keyframePositions = new ArrayList<>();
     private Publisher publisher;
@@ -90,7 +92,9 @@ public final class LiveChannel {
     private ScheduledFuture<?> ticker;
     private ScheduledFuture<?> pacer;
 
-    LiveChannel(String name, EventExecutor executor, ServerConfig config, Consumer<LiveChannel> onEnded) {
+    LiveChannel(String name, EventExecutor executor, ServerConfig config, Consumer<LiveChannel> onEnded,
+            LatencyRecorder firstPacketLatency) {
+        this.firstPacketLatency = firstPacketLatency;
         this.name = name;
         this.executor = executor;
         this.config = config;
@@ -251,14 +255,52 @@ public final class LiveChannel {
     public CompletableFuture<List<StartPoint>> prepareReader(Reader reader, int[] tracks) {
         CompletableFuture<List<StartPoint>> result = new CompletableFuture<>();
         executor.execute(() -> {
-            if (!live) {
-                result.completeExceptionally(new IllegalStateException("channel " + name + " is not live"));
+            try {
+                result.complete(place(reader, tracks));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * PLAY in one step on the channel's loop: places the reader's cursors at its start points, lets
+     * {@code sendReply} write the PLAY reply (it gets the start points for RTP-Info), then sends the first packets
+     * at once, so nothing waits for another thread between PLAY and the keyframe leaving. The time from
+     * {@code requestNanos} to the first packet handed to the transport goes to {@code firstPacketLatency}.
+     * Fails (not live, full) without calling {@code sendReply}.
+     */
+    public CompletableFuture<Void> startReader(Reader reader, int[] tracks, long requestNanos,
+            Consumer<List<StartPoint>> sendReply) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        executor.execute(() -> {
+            List<StartPoint> starts;
+            try {
+                starts = place(reader, tracks);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
                 return;
             }
+            sendReply.accept(starts);
+            ReaderState state = readers.get(reader);
+            if (state != null) {
+                state.playRequestNanos = requestNanos;
+            }
+            activateNow(reader);
+            result.complete(null);
+        });
+        return result;
+    }
+
+    private List<StartPoint> place(Reader reader, int[] tracks) {
+        {
+            if (!live) {
+                throw new IllegalStateException("channel " + name + " is not live");
+            }
             if (!readers.containsKey(reader) && readers.size() >= config.maxReadersPerChannel()) {
-                result.completeExceptionally(new ChannelFullException("channel " + name + " has its maximum of "
-                        + config.maxReadersPerChannel() + " readers"));
-                return;
+                throw new ChannelFullException("channel " + name + " has its maximum of "
+                        + config.maxReadersPerChannel() + " readers");
             }
             ReaderState state = new ReaderState(reader, rings.length);
             List<StartPoint> starts = new ArrayList<>();
@@ -297,9 +339,8 @@ public final class LiveChannel {
             if (previous != null) {
                 state.inheritCounters(previous);
             }
-            result.complete(starts);
-        });
-        return result;
+            return starts;
+        }
     }
 
     private double pacingRate() {
@@ -354,7 +395,11 @@ public final class LiveChannel {
 
     /** Starts sending to a prepared reader: first the buffered packets from its start points, then live. */
     public void activate(Reader reader) {
-        executor.execute(() -> {
+        executor.execute(() -> activateNow(reader));
+    }
+
+    private void activateNow(Reader reader) {
+        {
             ReaderState state = readers.get(reader);
             if (state == null || state.active || ended) {
                 return;
@@ -372,7 +417,7 @@ public final class LiveChannel {
             if (wrote) {
                 reader.flush();
             }
-        });
+        }
     }
 
     /** Stops sending to {@code reader} (PAUSE); a later {@link #prepareReader} starts it again at a keyframe. */
@@ -542,6 +587,8 @@ public final class LiveChannel {
         long cumulativeLost;
         double jitterMillis;
 
+        /** When its PLAY arrived, until the first packet goes out (then 0). */
+        long playRequestNanos;
         /** Datagram readers: bytes that may go out now (token bucket) and when it was last refilled. */
         double pacingBudget = PACING_BURST_BYTES;
         long pacingRefillNanos = System.nanoTime();
@@ -611,6 +658,10 @@ public final class LiveChannel {
                         && (packet.getByte(packet.readerIndex() + 1) & 0x80) == 0;
                 reader.sendRtp(track, packet);
                 wrote = true;
+                if (playRequestNanos != 0) {
+                    firstPacketLatency.record(System.nanoTime() - playRequestNanos);
+                    playRequestNanos = 0;
+                }
                 if (!reader.isWritable() && !midAccessUnit[track]) {
                     break; // the rest waits in the ring
                 }

@@ -515,42 +515,37 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
             return;
         }
         String base = request.uri().endsWith("/") ? request.uri() : request.uri() + "/";
+        long requestNanos = System.nanoTime();
         FullHttpRequest retained = request.retain();
-        long startNanos = System.nanoTime();
-        session.channel.prepareReader(session, session.trackIndexes()).whenComplete((starts, failure) ->
-                ctx.executor().execute(() -> {
-                    try {
-                        if (failure != null) {
-                            boolean full = failure instanceof LiveChannel.ChannelFullException;
-                            refuse(ctx, retained, full ? RtspResponseStatuses.NOT_ENOUGH_BANDWIDTH
-                                    : HttpResponseStatus.NOT_FOUND, (full ? "Not Enough Bandwidth (" : "Not Found (")
-                                    + failure.getMessage() + ")");
-                            return;
-                        }
-                        if (session.state == ServerSession.State.ENDED) {
-                            return;
-                        }
-                        List<RtpInfo.Entry> entries = new ArrayList<>();
-                        for (LiveChannel.StartPoint p : starts) {
-                            entries.add(RtpInfo.Entry.of(base + "trackID=" + p.track(), p.sequenceNumber(),
-                                    p.rtpTimestamp()));
-                        }
-                        FullHttpResponse r = ok(retained, session);
-                        r.headers().set(RtspHeaderNames.RANGE, "npt=0.000-");
-                        if (!entries.isEmpty()) {
-                            r.headers().set(RtspHeaderNames.RTP_INFO, new RtpInfo(entries).format());
-                        }
-                        session.state = ServerSession.State.PLAYING;
-                        ctx.writeAndFlush(r).addListener(f -> {
-                            if (f.isSuccess()) {
-                                session.channel.activate(session);
-                                server.playLatency().record(System.nanoTime() - startNanos);
-                            }
-                        });
-                    } finally {
-                        retained.release();
+        session.state = ServerSession.State.PLAYING;
+        // The reply is written from the channel's loop, right before the first packets: for TCP both go through
+        // this connection in that order; nothing waits for a hop between threads (PLAY-to-keyframe latency).
+        session.channel.startReader(session, session.trackIndexes(), requestNanos, starts -> {
+            List<RtpInfo.Entry> entries = new ArrayList<>();
+            for (LiveChannel.StartPoint p : starts) {
+                entries.add(RtpInfo.Entry.of(base + "trackID=" + p.track(), p.sequenceNumber(), p.rtpTimestamp()));
+            }
+            FullHttpResponse r = ok(retained, session);
+            r.headers().set(RtspHeaderNames.RANGE, "npt=0.000-");
+            if (!entries.isEmpty()) {
+                r.headers().set(RtspHeaderNames.RTP_INFO, new RtpInfo(entries).format());
+            }
+            ctx.writeAndFlush(r);
+        }).whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+            try {
+                if (failure != null) {
+                    if (session.state == ServerSession.State.PLAYING) {
+                        session.state = ServerSession.State.READY;
                     }
-                }));
+                    boolean full = failure instanceof LiveChannel.ChannelFullException;
+                    refuse(ctx, retained, full ? RtspResponseStatuses.NOT_ENOUGH_BANDWIDTH
+                            : HttpResponseStatus.NOT_FOUND, (full ? "Not Enough Bandwidth (" : "Not Found (")
+                            + failure.getMessage() + ")");
+                }
+            } finally {
+                retained.release();
+            }
+        }));
     }
 
     private void record(ChannelHandlerContext ctx, FullHttpRequest request) {

@@ -10,7 +10,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.omnicast.media.rtsp.RtspCodecs;
 import io.omnicast.media.rtsp.RtspLimits;
-import io.omnicast.server.LatencyRecorder;
 import io.omnicast.server.ServerConfig;
 import io.omnicast.server.ServerCounters;
 import io.omnicast.server.channel.ChannelRegistry;
@@ -28,7 +27,6 @@ public final class RtspServer implements AutoCloseable {
     private final ChannelRegistry channels;
     private final ReaderAdmission admission;
     private final ServerCounters counters = new ServerCounters();
-    private final LatencyRecorder playLatency = new LatencyRecorder(4096);
     private Channel listener;
 
     private RtspServer(ServerConfig config, UdpMediaPorts ports, ChannelRegistry channels, ReaderAdmission admission) {
@@ -88,10 +86,6 @@ public final class RtspServer implements AutoCloseable {
 
     public ServerCounters counters() {
         return counters;
-    }
-
-    public LatencyRecorder playLatency() {
-        return playLatency;
     }
 
     /** 16 hex digits: unguessable, so a session cannot be hijacked by guessing. */
