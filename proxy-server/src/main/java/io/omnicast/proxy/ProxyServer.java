@@ -20,6 +20,7 @@ import io.omnicast.proxy.session.ConnectBackProber;
 import io.omnicast.proxy.session.NodeIds;
 import io.omnicast.proxy.session.ProxyServices;
 import io.omnicast.proxy.session.Replies;
+import io.omnicast.proxy.session.TicketBatcher;
 import io.omnicast.proxy.session.UscpServer;
 import io.omnicast.proxy.topology.TopologyRegistry;
 import io.omnicast.proxy.topology.spi.TopologyAlgorithm;
@@ -106,7 +107,9 @@ public final class ProxyServer implements AutoCloseable {
         });
 
         ProxyMetrics metrics = new ProxyMetrics();
-        Replies replies = new Replies(new TicketSigner(keys.getPrivate()), keys.getPublic().getEncoded(),
+        TicketBatcher batcher = new TicketBatcher(new TicketSigner(keys.getPrivate()));
+        closeables.add(0, batcher);
+        Replies replies = new Replies(batcher, keys.getPublic().getEncoded(),
                 Math.toIntExact(config.beatInterval().toMillis()), config.ticketLifetime());
         services = new ProxyServices(config, algorithm, accounts, new NodeIds(directory), replies, metrics, recorder,
                 auth, channelThreads, new ConnectBackProber(workers, config.probeTimeout()));

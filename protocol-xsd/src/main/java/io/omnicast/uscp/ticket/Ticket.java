@@ -7,9 +7,8 @@ import java.util.List;
  * What a ticket grants: {@code childId} may pull {@code channel} from any of {@code parentIds} until
  * {@code expiresAt} (second precision).
  *
- * <p>One ticket covers a whole placement, the parent and its backup parents, so the proxy signs once per
- * placement rather than once per parent: the JDK's Ed25519 costs about 0.65 ms per signature on this project's
- * machine, and that would otherwise triple the cost of every join and re-parent.
+ * <p>One ticket covers a whole placement, the parent and its backup parents, and tickets are signed in batches
+ * ({@link TicketFormat}): the JDK's Ed25519 costs about 0.65 ms per signature on this project's machine.
  *
  * @param parentIds the parent first, then backups; 1 to {@value TicketFormat#MAX_PARENTS} ids
  */

@@ -1,10 +1,16 @@
 package io.omnicast.uscp.ticket;
 
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.util.ArrayList;
+import java.util.List;
 
-/** Signs tickets with the proxy's Ed25519 private key. Thread-safe. */
+/**
+ * Signs tickets with the proxy's Ed25519 private key, one signature per batch (see {@link TicketFormat}).
+ * Thread-safe.
+ */
 public final class TicketSigner {
     private final PrivateKey key;
     private final ThreadLocal<Signature> signatures;
@@ -25,17 +31,62 @@ public final class TicketSigner {
         });
     }
 
-    /** The token for {@code ticket}. */
+    /** The token for one ticket (a batch of one). */
     public String sign(Ticket ticket) {
-        byte[] payload = TicketFormat.payload(ticket);
+        return signAll(List.of(ticket)).get(0);
+    }
+
+    /** Tokens for up to {@link TicketFormat#MAX_BATCH} tickets, in order, under a single signature. */
+    public List<String> signAll(List<Ticket> tickets) {
+        int n = tickets.size();
+        if (n == 0 || n > TicketFormat.MAX_BATCH) {
+            throw new IllegalArgumentException("a batch holds 1 to " + TicketFormat.MAX_BATCH + " tickets (was " + n
+                    + ")");
+        }
+        int depth = 0;
+        while ((1 << depth) < n) {
+            depth++;
+        }
+        MessageDigest sha = TicketFormat.sha256();
+        byte[][] payloads = new byte[n][];
+        // levels[0] are the leaves, padded to a power of two by repeating the last leaf
+        byte[][][] levels = new byte[depth + 1][][];
+        levels[0] = new byte[1 << depth][];
+        for (int i = 0; i < (1 << depth); i++) {
+            if (i < n) {
+                payloads[i] = TicketFormat.payload(tickets.get(i));
+                levels[0][i] = TicketFormat.leaf(sha, payloads[i]);
+            } else {
+                levels[0][i] = levels[0][n - 1];
+            }
+        }
+        for (int level = 1; level <= depth; level++) {
+            byte[][] below = levels[level - 1];
+            levels[level] = new byte[below.length / 2][];
+            for (int i = 0; i < levels[level].length; i++) {
+                levels[level][i] = TicketFormat.node(sha, below[2 * i], below[2 * i + 1]);
+            }
+        }
+        byte[] signature;
         try {
-            Signature signature = signatures.get();
-            signature.update(payload);
-            return TicketFormat.token(payload, signature.sign());
+            Signature signer = signatures.get();
+            signer.update(TicketFormat.signedBytes(levels[depth][0]));
+            signature = signer.sign();
         } catch (GeneralSecurityException e) {
             signatures.remove();
-            throw new IllegalStateException("cannot sign ticket for " + ticket.childId() + " -> " + ticket.parentIds()
-                    + " on " + ticket.channel() + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot sign a batch of " + n + " tickets (first for "
+                    + tickets.get(0).childId() + " on " + tickets.get(0).channel() + "): " + e.getMessage(), e);
         }
+        List<String> tokens = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            byte[][] siblings = new byte[depth][];
+            int index = i;
+            for (int level = 0; level < depth; level++) {
+                siblings[level] = levels[level][index ^ 1];
+                index >>= 1;
+            }
+            tokens.add(TicketFormat.token(payloads[i], TicketFormat.proof(depth, i, siblings), signature));
+        }
+        return tokens;
     }
 }

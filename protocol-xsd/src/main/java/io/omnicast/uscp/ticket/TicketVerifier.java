@@ -44,7 +44,7 @@ public final class TicketVerifier {
         try {
             Signature signature = signatures.get();
             signature.initVerify(key);
-            signature.update(parsed.payload());
+            signature.update(TicketFormat.signedBytes(parsed.root()));
             valid = signature.verify(parsed.signature());
         } catch (GeneralSecurityException e) {
             signatures.remove();

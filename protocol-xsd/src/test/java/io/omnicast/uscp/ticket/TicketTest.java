@@ -39,6 +39,7 @@ class TicketTest {
         String token = signer.sign(ticket);
         String forged = signer.sign(new Ticket("n-99", "n-17", "demo", NOW.plusSeconds(300)));
         String spliced = forged.substring(0, forged.indexOf('.')) + token.substring(token.indexOf('.'));
+        assertTrue(SCHEMA_TICKET.matcher(spliced).matches());
         TicketException e = assertThrows(TicketException.class, () -> verifier.verify(spliced, NOW));
         assertEquals(TicketException.Reason.BAD_SIGNATURE, e.reason());
     }
@@ -78,6 +79,33 @@ class TicketTest {
     }
 
     @Test
+    void aBatchIsSignedOnceAndEveryTicketVerifiesAlone() throws TicketException {
+        for (int size : new int[] {1, 2, 3, 8, 37, 256}) {
+            List<Ticket> batch = new java.util.ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                batch.add(new Ticket("c-" + i, List.of("p-" + (i % 5), "origin-1"), "demo", NOW.plusSeconds(60)));
+            }
+            List<String> tokens = signer.signAll(batch);
+            String signature = tokens.get(0).substring(tokens.get(0).lastIndexOf('.'));
+            for (int i = 0; i < size; i++) {
+                String token = tokens.get(i);
+                assertTrue(SCHEMA_TICKET.matcher(token).matches(), token);
+                assertEquals(signature, token.substring(token.lastIndexOf('.')), "one signature per batch");
+                assertEquals("c-" + i, verifier.verify(token, "p-" + (i % 5), "demo", NOW).childId());
+            }
+            if (size > 1) {
+                // a proof from another position does not lead to the signed root
+                String a = tokens.get(0);
+                String b = tokens.get(1);
+                String swapped = a.substring(0, a.indexOf('.')) + b.substring(b.indexOf('.'));
+                assertEquals(TicketException.Reason.BAD_SIGNATURE,
+                        assertThrows(TicketException.class, () -> verifier.verify(swapped, NOW)).reason());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> signer.signAll(List.of()));
+    }
+
+    @Test
     void atMostThreeParents() {
         assertThrows(IllegalArgumentException.class,
                 () -> new Ticket("c", List.of("a", "b", "d", "e"), "demo", NOW));
@@ -85,7 +113,8 @@ class TicketTest {
 
     @Test
     void garbageIsMalformed() {
-        for (String bad : new String[] {"", "abc", "a.b.c", "!!!!.????", "bm90LWEtdGlja2V0.c2ln", null}) {
+        for (String bad : new String[] {"", "abc", "a.b", "a.b.c", "!!!!.????.x", "bm90LWEtdGlja2V0.AAAA.c2ln",
+            "bm90LWEtdGlja2V0.c2ln", null}) {
             assertEquals(TicketException.Reason.MALFORMED,
                     assertThrows(TicketException.class, () -> verifier.verify(bad, NOW)).reason(), bad);
         }

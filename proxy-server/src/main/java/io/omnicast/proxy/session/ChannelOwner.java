@@ -226,13 +226,20 @@ public final class ChannelOwner {
     // ------------------------------------------------------------------------------------------ pushes
 
     private void pushAll(List<Decision> moved, long detectedNanos, String why) {
+        if (moved.isEmpty()) {
+            return;
+        }
+        List<Session> orphans = new ArrayList<>(moved.size());
+        List<PlacementOrder> orders = new ArrayList<>(moved.size());
         for (Decision d : moved) {
-            Session orphan = (Session) d.node().attachment();
-            PlacementOrder order = order(d);
-            long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - detectedNanos);
+            orphans.add((Session) d.node().attachment());
+            orders.add(order(d));
+        }
+        services.pushAll(orphans, orders, detectedNanos);
+        long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - detectedNanos);
+        for (PlacementOrder order : orders) {
             services.record(DirectoryEvent.of("reparent", channel, order.nodeId(), order.parent().nodeId(),
                     order.hopCount(), micros, why));
-            services.push(orphan, order, detectedNanos);
         }
     }
 

@@ -8,7 +8,9 @@ import io.omnicast.proxy.directory.DirectoryEvent;
 import io.omnicast.proxy.directory.EventRecorder;
 import io.omnicast.proxy.metrics.ProxyMetrics;
 import io.omnicast.proxy.topology.spi.TopologyAlgorithm;
-import io.omnicast.uscp.v1.PlacementReason;
+import io.omnicast.uscp.v1.ReStreamingConnection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -121,28 +123,23 @@ public final class ProxyServices {
     }
 
     /**
-     * Pushes a new parent to {@code orphan}: its own event loop signs the ticket and writes the message, so the
-     * pushes of one departure are built in parallel.
+     * Pushes new parents to the orphans of one departure: their tickets are signed in one batch, and each
+     * message is then written to its orphan's connection (encoded on that connection's event loop).
      */
-    void push(Session orphan, PlacementOrder order, long detectedNanos) {
-        try {
-            orphan.connection().eventLoop().execute(() -> write(orphan, order, detectedNanos));
-        } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
-            // the proxy is stopping: the orphan's connection goes with it
-        }
-    }
-
-    private void write(Session orphan, PlacementOrder order, long detectedNanos) {
-        {
-            if (orphan.gone() || !orphan.connection().isActive()) {
-                return;
-            }
-            orphan.connection().writeAndFlush(replies.placement(order, PlacementReason.REPARENT, null, false))
-                    .addListener(f -> {
-                        if (f.isSuccess()) {
-                            metrics.reparented(System.nanoTime() - detectedNanos);
-                        }
-                    });
+    void pushAll(List<Session> orphans, List<PlacementOrder> orders, long detectedNanos) {
+        List<CompletableFuture<ReStreamingConnection>> messages = replies.pushes(orders);
+        for (int i = 0; i < orphans.size(); i++) {
+            Session orphan = orphans.get(i);
+            messages.get(i).whenComplete((message, failure) -> {
+                if (failure != null || orphan.gone() || !orphan.connection().isActive()) {
+                    return;
+                }
+                orphan.connection().writeAndFlush(message).addListener(f -> {
+                    if (f.isSuccess()) {
+                        metrics.reparented(System.nanoTime() - detectedNanos);
+                    }
+                });
+            });
         }
     }
 }

@@ -2,7 +2,7 @@ package io.omnicast.proxy.session;
 
 import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.ticket.Ticket;
-import io.omnicast.uscp.ticket.TicketSigner;
+import java.util.concurrent.CompletableFuture;
 import io.omnicast.uscp.v1.OK;
 import io.omnicast.uscp.v1.Parent;
 import io.omnicast.uscp.v1.PlacementReason;
@@ -13,14 +13,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the proxy's USCP replies and pushes, signing one ticket per placement. Thread-safe. */
+/**
+ * Builds the proxy's USCP replies and pushes, with one ticket per placement signed by the {@link TicketBatcher}.
+ * Thread-safe.
+ */
 public final class Replies {
-    private final TicketSigner signer;
+    private final TicketBatcher signer;
     private final byte[] proxyKeyX509;
     private final int beatIntervalMs;
     private final Duration ticketLifetime;
 
-    public Replies(TicketSigner signer, byte[] proxyKeyX509, int beatIntervalMs, Duration ticketLifetime) {
+    public Replies(TicketBatcher signer, byte[] proxyKeyX509, int beatIntervalMs, Duration ticketLifetime) {
         this.signer = signer;
         this.proxyKeyX509 = proxyKeyX509.clone();
         this.beatIntervalMs = beatIntervalMs;
@@ -45,16 +48,39 @@ public final class Replies {
         return ok;
     }
 
-    /** A {@code ReStreamingConnection}; {@code requestId} null for a push, {@code withSession} on login. */
-    public ReStreamingConnection placement(PlacementOrder order, PlacementReason reason, String requestId,
-            boolean withSession) {
+    /** The ticket a placement's node presents to its parent or backups. */
+    public Ticket ticket(PlacementOrder order) {
         List<String> parentIds = new ArrayList<>(1 + order.backups().size());
         parentIds.add(order.parent().nodeId());
         for (ParentRef backup : order.backups()) {
             parentIds.add(backup.nodeId());
         }
-        String ticket = signer.sign(new Ticket(order.nodeId(), parentIds, order.channel(),
-                Instant.now().plus(ticketLifetime)));
+        return new Ticket(order.nodeId(), parentIds, order.channel(), Instant.now().plus(ticketLifetime));
+    }
+
+    /** A {@code ReStreamingConnection}, once its ticket is signed; {@code requestId} null for a push. */
+    public CompletableFuture<ReStreamingConnection> placement(PlacementOrder order, PlacementReason reason,
+            String requestId, boolean withSession) {
+        return signer.sign(ticket(order)).thenApply(token -> message(order, reason, requestId, withSession, token));
+    }
+
+    /** The pushes of one departure, signed in one batch. */
+    public List<CompletableFuture<ReStreamingConnection>> pushes(List<PlacementOrder> orders) {
+        List<Ticket> tickets = new ArrayList<>(orders.size());
+        for (PlacementOrder order : orders) {
+            tickets.add(ticket(order));
+        }
+        List<CompletableFuture<String>> tokens = signer.signAll(tickets);
+        List<CompletableFuture<ReStreamingConnection>> messages = new ArrayList<>(orders.size());
+        for (int i = 0; i < orders.size(); i++) {
+            PlacementOrder order = orders.get(i);
+            messages.add(tokens.get(i).thenApply(token -> message(order, PlacementReason.REPARENT, null, false, token)));
+        }
+        return messages;
+    }
+
+    private ReStreamingConnection message(PlacementOrder order, PlacementReason reason, String requestId,
+            boolean withSession, String ticket) {
         ReStreamingConnection message = new ReStreamingConnection();
         message.setRequestId(requestId);
         message.setReason(reason);

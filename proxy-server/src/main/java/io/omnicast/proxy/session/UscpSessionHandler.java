@@ -343,12 +343,20 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                 done();
                 return;
             }
-            ctx.writeAndFlush(services.replies().placement(outcome.order(), PlacementReason.JOIN, rid, true))
-                    .addListener(w -> services.metrics().joined(System.nanoTime() - start));
-            if (viewer.hasRelay() && viewer.maxChildren() > 0) {
-                services.prober().probe(viewer.relayHost(), viewer.relayPort(), rtt -> owner.probed(viewer, rtt));
-            }
-            done();
+            services.replies().placement(outcome.order(), PlacementReason.JOIN, rid, true).whenComplete(
+                    (reply, failure) -> ctx.executor().execute(() -> {
+                        if (failure != null) {
+                            error(rid, ErrorCode.INTERNAL_ERROR, "cannot sign the ticket: " + failure.getMessage());
+                        } else {
+                            ctx.writeAndFlush(reply).addListener(w -> services.metrics().joined(
+                                    System.nanoTime() - start));
+                        }
+                        if (viewer.hasRelay() && viewer.maxChildren() > 0) {
+                            services.prober().probe(viewer.relayHost(), viewer.relayPort(),
+                                    rtt -> owner.probed(viewer, rtt));
+                        }
+                        done();
+                    }));
         }));
     }
 
@@ -411,11 +419,18 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                     : ChannelOwner.Outcome.error(ErrorCode.INTERNAL_ERROR, "re-placement failed: " + result.cause());
             if (outcome.order() == null) {
                 error(rid, outcome.error(), outcome.message());
-            } else {
-                ctx.writeAndFlush(services.replies().placement(outcome.order(), PlacementReason.RECONFIGURATION, rid,
-                        false));
+                done();
+                return;
             }
-            done();
+            services.replies().placement(outcome.order(), PlacementReason.RECONFIGURATION, rid, false).whenComplete(
+                    (reply, failure) -> ctx.executor().execute(() -> {
+                        if (failure != null) {
+                            error(rid, ErrorCode.INTERNAL_ERROR, "cannot sign the ticket: " + failure.getMessage());
+                        } else {
+                            ctx.writeAndFlush(reply);
+                        }
+                        done();
+                    }));
         }));
     }
 

@@ -103,6 +103,7 @@ class PlacementIT {
     private void assertAllEightRepartented(List<Peer> peers, String channel) throws Exception {
         Peer relay = peers.get(0);
         Set<String> newParents = new HashSet<>();
+        Set<String> signatures = new HashSet<>();
         for (Peer child : peers.subList(1, peers.size())) {
             assertEquals(relay.nodeId(), child.joined().getParent().getNodeId(), "before: under the relay");
             ReStreamingConnection push = child.client().next(ReStreamingConnection.class);
@@ -110,7 +111,10 @@ class PlacementIT {
             assertNull(push.getRequestId());
             assertNotEquals(relay.nodeId(), push.getParent().getNodeId());
             newParents.add(push.getParent().getNodeId());
+            String ticket = push.getParent().getTicket();
+            signatures.add(ticket.substring(ticket.lastIndexOf('.')));
         }
+        assertEquals(1, signatures.size(), "the 8 pushes of one departure share one Ed25519 signature");
         String body = fixture.awaitJson("/api/channels/" + channel + "/tree",
                 b -> !b.contains("\"id\":\"" + relay.nodeId() + "\""));
         Map<String, TreeJson.Row> tree = TreeJson.parse(body);
