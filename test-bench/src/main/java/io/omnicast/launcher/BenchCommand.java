@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         description = "Run an experiment or benchmark and write its report.",
         subcommands = {
             JmhCommand.class,
+            io.omnicast.bench.server.ServerFanoutBench.class,
             io.omnicast.bench.bridge.BridgeBench.class,
             BenchCommand.Paper.class,
             BenchCommand.Chaos.class,

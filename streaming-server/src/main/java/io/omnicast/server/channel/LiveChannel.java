@@ -1,6 +1,7 @@
 package io.omnicast.server.channel;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.omnicast.media.buffer.Keyframe;
@@ -76,6 +77,9 @@ public final class LiveChannel {
     private PublishedSdp sdp;
     private PacketRingBuffer[] rings = new PacketRingBuffer[0];
     private int[] newestSequence = new int[0];
+    /** Per track: the direct copy of the ring packet most recently sent, and its ring index (see outgoing). */
+    private ByteBuf[] sharedCopy = new ByteBuf[0];
+    private long[] sharedIndex = new long[0];
     private boolean recording;
     private volatile boolean live;
     private boolean ended;
@@ -123,6 +127,8 @@ public final class LiveChannel {
         int trackCount = sdp.tracks().size();
         this.rings = new PacketRingBuffer[trackCount];
         this.newestSequence = new int[trackCount];
+        this.sharedCopy = new ByteBuf[trackCount];
+        this.sharedIndex = new long[trackCount];
         for (MediaTrack t : sdp.tracks()) {
             boolean video = t.isH264();
             if (video && videoTrack < 0) {
@@ -343,6 +349,28 @@ public final class LiveChannel {
         }
     }
 
+    /**
+     * The packet as it goes out: a duplicate of one direct copy shared by every reader that sends the same ring
+     * packet. The ring keeps heap copies; a socket write of a heap buffer makes Netty copy it into a direct buffer
+     * for every reader, so one copy per packet instead of one per reader halves the fan-out's memory traffic.
+     * Takes ownership of {@code heapPacket}.
+     */
+    private ByteBuf outgoing(int track, long ringIndex, ByteBuf heapPacket) {
+        if (heapPacket.isDirect()) {
+            return heapPacket;
+        }
+        if (sharedIndex[track] != ringIndex || sharedCopy[track] == null) {
+            if (sharedCopy[track] != null) {
+                sharedCopy[track].release();
+            }
+            sharedCopy[track] = ByteBufAllocator.DEFAULT.directBuffer(heapPacket.readableBytes())
+                    .writeBytes(heapPacket, heapPacket.readerIndex(), heapPacket.readableBytes());
+            sharedIndex[track] = ringIndex;
+        }
+        heapPacket.release();
+        return sharedCopy[track].retainedDuplicate();
+    }
+
     private double pacingRate() {
         return Math.max(PACING_SPEED * bytesPerSecond, MIN_PACING_BYTES_PER_SECOND);
     }
@@ -493,6 +521,12 @@ public final class LiveChannel {
         }
         for (PacketRingBuffer ring : rings) {
             ring.close();
+        }
+        for (int t = 0; t < sharedCopy.length; t++) {
+            if (sharedCopy[t] != null) {
+                sharedCopy[t].release();
+                sharedCopy[t] = null;
+            }
         }
         onEnded.accept(this);
     }
@@ -648,6 +682,7 @@ public final class LiveChannel {
             boolean wrote = false;
             ByteBuf packet;
             while ((!paced || pacingBudget > 0) && (packet = cursors[track].poll()) != null) {
+                packet = outgoing(track, cursors[track].nextIndex() - 1, packet);
                 packetsSent[track]++;
                 int size = packet.readableBytes();
                 pacingBudget -= size;
