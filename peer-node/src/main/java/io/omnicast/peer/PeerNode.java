@@ -133,6 +133,7 @@ public final class PeerNode implements AutoCloseable {
     private volatile long firstPacketAtNanos = -1;
     private volatile int children;
     private volatile long rtcpReportsBefore;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     public PeerNode(PeerConfig config) {
         this.config = config;
@@ -143,7 +144,8 @@ public final class PeerNode implements AutoCloseable {
         });
         this.loop = group.next();
         this.transport = config.transport();
-        this.calculator = new PerformanceCalculator(config.uplinkKbps(), config.maxChildren(), new SystemLoad());
+        this.calculator = new PerformanceCalculator(config.uplinkKbps(), config.maxChildren(), new SystemLoad(),
+                config.capacityFollowsLoad());
         this.player = new Player(config.user(), config.playerMode(), config.playoutDelay(), this::title,
                 () -> close());
         this.assembler = new FrameAssembler(config.playerMode() != PeerConfig.PlayerMode.COUNT_ONLY,
@@ -239,6 +241,7 @@ public final class PeerNode implements AutoCloseable {
                     }
                     ParentLink old = current;
                     current = opened;
+                    opened.minSilence(config.playoutDelay().dividedBy(2));
                     videoTrack = Math.max(0, opened.videoTrack());
                     try {
                         assembler.parameterSets(H264TrackFormat.from(opened.sdp().media().get(videoTrack))
@@ -531,5 +534,11 @@ public final class PeerNode implements AutoCloseable {
             statsServer.close();
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        closed.countDown();
+    }
+
+    /** Waits until the peer was closed (Ctrl-C, SIGTERM, the window closed). */
+    public void awaitClosed() throws InterruptedException {
+        closed.await();
     }
 }

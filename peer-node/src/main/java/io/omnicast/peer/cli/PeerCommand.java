@@ -5,7 +5,6 @@ import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,6 +39,9 @@ public class PeerCommand implements Callable<Integer> {
     Integer maxChildren;
     @Option(names = "--uplink", paramLabel = "RATE", description = "Upload capacity, e.g. 20mbit (default: measured).")
     String uplink;
+    @Option(names = "--fixed-capacity",
+            description = "Keep the capacity fixed instead of lowering it while the machine is loaded.")
+    boolean fixedCapacity;
     @Option(names = "--stats-port", description = "Serve GET http://127.0.0.1:PORT/api/stats (0 = off).")
     Integer statsPort;
     @Option(names = "--transport", description = "udp (falls back to tcp) or tcp.")
@@ -81,6 +83,9 @@ public class PeerCommand implements Callable<Integer> {
         if (statsPort != null) {
             b.statsPort(statsPort);
         }
+        if (fixedCapacity) {
+            b.capacityFollowsLoad(false);
+        }
         if (transport != null) {
             b.transport(transport);
         }
@@ -94,6 +99,12 @@ public class PeerCommand implements Callable<Integer> {
         return b.build();
     }
 
+    /** Runs a peer as its own process (the acceptance tests and the demo start peers this way). */
+    public static void main(String[] args) {
+        System.exit(new picocli.CommandLine(new PeerCommand()).setCaseInsensitiveEnumValuesAllowed(true)
+                .execute(args));
+    }
+
     @Override
     public Integer call() throws Exception {
         PeerConfig config;
@@ -104,17 +115,13 @@ public class PeerCommand implements Callable<Integer> {
             return 2;
         }
         PeerNode node = new PeerNode(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            node.close();
-            stopped.countDown();
-        }, "peer-shutdown");
+        Thread hook = new Thread(node::close, "peer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         node.start();
         spec.commandLine().getOut().println("peer " + config.user() + " joining " + config.channel() + " via "
                 + config.proxyHost() + ":" + config.proxyPort()
                 + (node.statsPort() > 0 ? "; stats at http://127.0.0.1:" + node.statsPort() + "/api/stats" : ""));
-        stopped.await();
+        node.awaitClosed();
         return 0;
     }
 }

@@ -37,6 +37,7 @@ public final class PeerConfig {
     private final int relayPort;
     private final OptionalInt maxChildren;
     private final OptionalLong uplinkKbps;
+    private final boolean capacityFollowsLoad;
     private final PlayerMode playerMode;
     private final int statsPort;
     private final TransportMode transport;
@@ -59,6 +60,7 @@ public final class PeerConfig {
         relayPort = b.relayPort;
         maxChildren = b.maxChildren < 0 ? OptionalInt.empty() : OptionalInt.of(b.maxChildren);
         uplinkKbps = b.uplinkKbps <= 0 ? OptionalLong.empty() : OptionalLong.of(b.uplinkKbps);
+        capacityFollowsLoad = b.capacityFollowsLoad;
         playerMode = b.playerMode;
         statsPort = b.statsPort;
         transport = b.transport;
@@ -119,6 +121,11 @@ public final class PeerConfig {
         return uplinkKbps;
     }
 
+    /** Whether the capacity reported to the proxy drops while the machine is loaded. */
+    public boolean capacityFollowsLoad() {
+        return capacityFollowsLoad;
+    }
+
     public PlayerMode playerMode() {
         return playerMode;
     }
@@ -173,6 +180,7 @@ public final class PeerConfig {
         b.relayPort = relayPort;
         b.maxChildren = maxChildren.orElse(-1);
         b.uplinkKbps = uplinkKbps.orElse(0);
+        b.capacityFollowsLoad = capacityFollowsLoad;
         b.playerMode = playerMode;
         b.statsPort = statsPort;
         b.transport = transport;
@@ -220,6 +228,7 @@ public final class PeerConfig {
         private int relayPort;
         private int maxChildren;
         private long uplinkKbps;
+        private boolean capacityFollowsLoad;
         private PlayerMode playerMode;
         private int statsPort;
         private TransportMode transport;
@@ -238,6 +247,7 @@ public final class PeerConfig {
             relayPort = Integer.parseInt(d.getProperty("relay.port"));
             maxChildren = Integer.parseInt(d.getProperty("max.children"));
             uplinkKbps = Long.parseLong(d.getProperty("uplink.kbps"));
+            capacityFollowsLoad = Boolean.parseBoolean(d.getProperty("capacity.follows.load"));
             playoutDelay = Duration.ofMillis(Long.parseLong(d.getProperty("playout.delay.ms")));
             transport = TransportMode.valueOf(d.getProperty("transport").toUpperCase(Locale.ROOT));
             statsPort = Integer.parseInt(d.getProperty("stats.port"));
@@ -319,6 +329,11 @@ public final class PeerConfig {
         /** A rate like {@code 20mbit}, {@code 500kbit}, {@code 1.5mbit} or a plain number of kbit/s. */
         public Builder uplink(String rate) {
             uplinkKbps = parseRateKbps(rate);
+            return this;
+        }
+
+        public Builder capacityFollowsLoad(boolean value) {
+            capacityFollowsLoad = value;
             return this;
         }
 

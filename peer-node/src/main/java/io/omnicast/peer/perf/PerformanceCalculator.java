@@ -15,6 +15,7 @@ import java.util.function.Supplier;
  * the result. Thread-safe: the beat thread and the stream thread both call it.
  */
 public final class PerformanceCalculator {
+    private final boolean followLoad;
     /** RTP, UDP and IP headers on top of the payload bitrate (the paper's 5 %). */
     public static final double PROTOCOL_OVERHEAD = 1.05;
     /** Safety margin so a child never gets less than the stream needs (the paper's 25 %). */
@@ -34,6 +35,13 @@ public final class PerformanceCalculator {
 
     public PerformanceCalculator(OptionalLong configuredUplinkKbps, OptionalInt configuredMaxChildren,
             Supplier<LoadSample> load) {
+        this(configuredUplinkKbps, configuredMaxChildren, load, true);
+    }
+
+    /** @param followLoad lower the capacity when the machine is loaded (the paper's rule); false keeps it fixed */
+    public PerformanceCalculator(OptionalLong configuredUplinkKbps, OptionalInt configuredMaxChildren,
+            Supplier<LoadSample> load, boolean followLoad) {
+        this.followLoad = followLoad;
         this.configuredUplinkKbps = configuredUplinkKbps;
         this.configuredMaxChildren = configuredMaxChildren;
         this.load = load;
@@ -76,7 +84,7 @@ public final class PerformanceCalculator {
         long bitrate = bitrateKbps > 0 ? bitrateKbps : DEFAULT_BITRATE_KBPS;
         int byUplink = (int) Math.min(Integer.MAX_VALUE,
                 (long) Math.floor(uplinkKbps() / (bitrate * PROTOCOL_OVERHEAD * HEADROOM)));
-        double factor = Math.min(loadFactor(sample.cpuPercent(), BUSY_CPU_PERCENT),
+        double factor = !followLoad ? 1 : Math.min(loadFactor(sample.cpuPercent(), BUSY_CPU_PERCENT),
                 loadFactor(sample.memoryPercent(), BUSY_MEMORY_PERCENT));
         int children = (int) Math.floor(byUplink * factor);
         if (configuredMaxChildren.isPresent()) {

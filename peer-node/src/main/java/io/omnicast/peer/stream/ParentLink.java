@@ -82,6 +82,7 @@ public final class ParentLink implements AutoCloseable {
     private final Events events;
     private final int rtpTimeoutFrames;
     private final Duration udpFallback;
+    private long minSilenceNanos = TimeUnit.MILLISECONDS.toNanos(60);
     private final long reporterSsrc;
     private final String cname;
     private final Map<Integer, Source> reception = new HashMap<>();
@@ -372,7 +373,7 @@ public final class ParentLink implements AutoCloseable {
             return;
         }
         long silence = now - lastRtpNanos;
-        long limit = Math.max(rtpTimeoutFrames * frameIntervalNanos, TimeUnit.MILLISECONDS.toNanos(60));
+        long limit = Math.max(rtpTimeoutFrames * frameIntervalNanos, minSilenceNanos);
         if (silence > limit) {
             fail(FailureReason.RTP_TIMEOUT, "no RTP for " + TimeUnit.NANOSECONDS.toMillis(silence) + " ms ("
                     + rtpTimeoutFrames + " frame intervals)");
@@ -386,6 +387,15 @@ public final class ParentLink implements AutoCloseable {
         failed = true;
         timedOut = reason == FailureReason.RTP_TIMEOUT && !UDP_SILENT.equals(detail);
         events.onFailed(this, reason, detail);
+    }
+
+    /**
+     * The shortest silence declared a failure, whatever the frame rate. The peer sets half its playout delay: a
+     * gap upstream (every peer below sees it at once) must not make all of them blame their parents, while a hung
+     * parent is still left well within the playout delay. A dead parent is seen at once (its connection closes).
+     */
+    public void minSilence(Duration silence) {
+        loop.execute(() -> minSilenceNanos = silence.toNanos());
     }
 
     public boolean isClosed() {

@@ -105,7 +105,8 @@ final class TreeFixture implements AutoCloseable {
 
     PeerConfig.Builder peerConfig(String user, int maxChildren) {
         return PeerConfig.builder().proxy("127.0.0.1:" + proxyUscpPort).user(user).password(PASSWORD)
-                .channel(CHANNEL).bind(nextLoopback()).maxChildren(maxChildren).transport(TransportMode.TCP)
+                .channel(CHANNEL).bind(nextLoopback()).maxChildren(maxChildren).capacityFollowsLoad(false)
+                .transport(TransportMode.TCP)
                 .playoutDelay(Duration.ofMillis(500)).reconnectBackoff(Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 
