@@ -596,7 +596,7 @@ public final class LiveChannel {
                 list.add(r.stats());
             }
             result.complete(new ChannelStats(name, live, publisher == null ? null : publisher.remote(),
-                    packetsReceived, bytesReceived, garbagePackets, rtcp.packetsLostFromPublisher(), list));
+                    packetsReceived, bytesReceived, garbagePackets + rtcp.garbage(), rtcp.packetsLostFromPublisher(), list));
         });
         return result;
     }
