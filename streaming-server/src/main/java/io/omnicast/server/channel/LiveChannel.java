@@ -145,19 +145,13 @@ public final class LiveChannel {
     }
 
     private static ParameterSets parameterSets(MediaTrack t) {
-        for (String line : t.sdpLines()) {
-            int at = line.indexOf("sprop-parameter-sets=");
-            if (line.startsWith("a=fmtp:") && at > 0) {
-                String value = line.substring(at + "sprop-parameter-sets=".length());
-                int end = value.indexOf(';');
-                try {
-                    return ParameterSets.fromSprop((end < 0 ? value : value.substring(0, end)).trim());
-                } catch (RuntimeException e) {
-                    LOG.debug("ignoring unreadable sprop-parameter-sets: {}", e.getMessage());
-                }
-            }
+        try {
+            return t.description().fmtp(t.payloadType()).flatMap(f -> f.get("sprop-parameter-sets"))
+                    .map(ParameterSets::fromSprop).orElse(ParameterSets.NONE);
+        } catch (RuntimeException e) {
+            LOG.debug("ignoring unreadable sprop-parameter-sets: {}", e.getMessage());
+            return ParameterSets.NONE;
         }
-        return ParameterSets.NONE;
     }
 
     /** The publisher started RECORD: packets may flow and readers may join. */

@@ -1,5 +1,6 @@
 package io.omnicast.server.channel;
 
+import io.omnicast.media.sdp.MediaDescription;
 import java.util.Objects;
 
 /**
@@ -10,15 +11,15 @@ import java.util.Objects;
  * @param payloadType RTP payload type
  * @param encoding    encoding name of {@code a=rtpmap}, e.g. {@code H264}, {@code MPEG4-GENERIC}
  * @param clockRate   RTP clock rate in Hz
- * @param control     the publisher's {@code a=control} value, used to match its SETUP URLs
- * @param sdpLines    the media section's lines to describe it to readers, without {@code a=control}
+ * @param control     the publisher's {@code a=control} value (null if none), used to match its SETUP URLs
+ * @param description the media section as announced
  */
 public record MediaTrack(int index, String media, int payloadType, String encoding, int clockRate, String control,
-        java.util.List<String> sdpLines) {
+        MediaDescription description) {
     public MediaTrack {
         Objects.requireNonNull(media, "media");
         Objects.requireNonNull(encoding, "encoding");
-        sdpLines = java.util.List.copyOf(sdpLines);
+        Objects.requireNonNull(description, "description");
         if (clockRate <= 0) {
             throw new IllegalArgumentException("clock rate must be positive (was " + clockRate + " Hz)");
         }

@@ -263,7 +263,7 @@ class RtspServerIT {
                 String bad = "v=0\r\nm=video nonsense\r\n";
                 r = raw.exchange("ANNOUNCE " + base + "bad?key=" + KEY + " RTSP/1.0\r\nCSeq: 6\r\n"
                         + "Content-Type: application/sdp\r\nContent-Length: " + bad.length() + "\r\n\r\n" + bad);
-                assertTrue(r.startsWith("RTSP/1.0 400 Bad Request (malformed SDP: malformed media line"), r);
+                assertTrue(r.startsWith("RTSP/1.0 400 Bad Request (malformed SDP: "), r);
                 r = raw.exchange("PLAY " + url + " RTSP/1.0\r\nCSeq: 7\r\nSession: deadbeefdeadbeef\r\n\r\n");
                 assertTrue(r.startsWith("RTSP/1.0 454 Session Not Found (no session 'deadbeefdeadbeef'"), r);
                 r = raw.exchange("SETUP " + url + "/trackID=0 RTSP/1.0\r\nCSeq: 8\r\n"
