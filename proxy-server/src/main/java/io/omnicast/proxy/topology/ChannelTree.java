@@ -1,5 +1,6 @@
 package io.omnicast.proxy.topology;
 
+import io.omnicast.proxy.topology.spi.PlacementRequest;
 import io.omnicast.proxy.topology.spi.TreeNode;
 import io.omnicast.proxy.topology.spi.TreeView;
 import java.util.ArrayDeque;
@@ -29,7 +30,7 @@ public final class ChannelTree implements TreeView {
     /** The schema's bound on maxChildren; the spare-slot buckets are sized by it. */
     public static final int MAX_CHILDREN = 1024;
     /** The schema's bound on hop counts. */
-    public static final int MAX_HOP = 255;
+    public static final int MAX_HOP = PlacementRequest.MAX_HOP;
 
     private final String channel;
     private final LongSupplier nanoClock;
@@ -116,17 +117,32 @@ public final class ChannelTree implements TreeView {
         }
     }
 
-    /** Attaches a detached node (and its subtree) under {@code parent}; hop counts below it are recomputed. */
+    /**
+     * Attaches a detached node (and its subtree) under {@code parent}; hop counts below it are recomputed. All or
+     * nothing: every check, the hop limit for the deepest node of the subtree included, runs before anything
+     * changes, so a refused attach leaves the tree as it was.
+     */
     public void attach(Node node, Node parent) {
-        if (node.parent != null || node.origin) {
+        attach(node, parent, PlacementRequest.heightBelow(node));
+    }
+
+    /** {@link #attach(Node, Node)} with the subtree's height already measured (levels below {@code node}). */
+    void attach(Node node, Node parent, int subtreeHeight) {
+        if (node.parent != null || node.origin || node.removed) {
             throw new IllegalStateException("node " + node.id + " is not detached in channel " + channel);
         }
-        if (parent.hop < 0) {
+        if (parent.hop < 0 || parent.removed) {
             throw new IllegalStateException("parent " + parent.id + " of " + node.id + " is detached in channel "
                     + channel);
         }
-        if (parent.hop + 1 > MAX_HOP) {
-            throw new IllegalStateException("hop count would exceed " + MAX_HOP + " in channel " + channel);
+        if (parent == node || parent.hasAncestor(node)) {
+            throw new IllegalStateException("parent " + parent.id + " is in the subtree of " + node.id
+                    + " in channel " + channel);
+        }
+        if (parent.hop + 1 + subtreeHeight > MAX_HOP) {
+            throw new IllegalStateException("attaching " + node.id + " (subtree height " + subtreeHeight
+                    + ") under " + parent.id + " at hop " + parent.hop + " would exceed the hop limit of " + MAX_HOP
+                    + " in channel " + channel);
         }
         node.parent = parent;
         parent.addChild(node);
@@ -209,11 +225,8 @@ public final class ChannelTree implements TreeView {
             reindex(n);
             if (n.children != null) {
                 for (Node child : n.children) {
+                    // attach checked the subtree's height against MAX_HOP before anything changed
                     child.hop = n.hop < 0 ? -1 : n.hop + 1;
-                    if (child.hop > MAX_HOP) {
-                        throw new IllegalStateException("hop count would exceed " + MAX_HOP + " in channel "
-                                + channel);
-                    }
                     work.add(child);
                 }
             }

@@ -14,6 +14,8 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies a plugin's decisions to a {@link ChannelTree}: join, leave with re-parenting, failure reports. Every
@@ -23,11 +25,13 @@ import java.util.Set;
  * <p>Not thread-safe: one per channel, used only by the channel's owning thread.
  */
 public final class TopologyEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(TopologyEngine.class);
     private final ChannelTree tree;
     private final ChannelTopology topology;
     private final String algorithmId;
     private final int maxBackups;
     private final LinkedHashSet<Node> waiting = new LinkedHashSet<>();
+    private long hopLimitRefusals;
 
     public TopologyEngine(ChannelTree tree, ChannelTopology topology, String algorithmId, int maxBackups) {
         if (maxBackups < 0 || maxBackups > 2) {
@@ -134,12 +138,22 @@ public final class TopologyEngine {
     }
 
     private Decision placeAndAttach(Node node, PlacementReason reason, Set<String> excluded) {
-        PlacementRequest request = new PlacementRequest(node, tree, reason, excluded, maxBackups);
+        int height = PlacementRequest.heightBelow(node);
+        PlacementRequest request = new PlacementRequest(node, tree, reason, excluded, maxBackups, height);
         Placement placement = topology.place(request);
         if (placement == null || !placement.placed()) {
             return new Decision(node, null, List.of());
         }
         Node parent = check(placement.parent(), node, request, "parent");
+        if (!request.withinHopLimit(parent)) {
+            // The plugin ignored PlacementRequest.eligible's hop check: refuse the decision like "no parent"
+            // (a join is refused, an orphan waits) rather than fail the whole departure, and count it.
+            hopLimitRefusals++;
+            LOG.warn("topology plugin '{}' chose parent {} at hop {} for {} (subtree height {}) in channel {}: "
+                    + "beyond the hop limit of {}; refused", algorithmId, parent.id(), parent.hopCount(), node.id(),
+                    height, tree.channel(), PlacementRequest.MAX_HOP);
+            return new Decision(node, null, List.of());
+        }
         List<Node> backups = new ArrayList<>(placement.backups().size());
         Set<Node> seen = new HashSet<>();
         seen.add(parent);
@@ -149,22 +163,37 @@ public final class TopologyEngine {
             }
             Node b = tree.get(backup.id());
             if (b == backup && b.hopCount() >= 0 && seen.add(b) && !excluded.contains(b.id())
-                    && !b.hasAncestor(node) && b != node) {
+                    && request.withinHopLimit(b) && !b.hasAncestor(node) && b != node) {
                 backups.add(b);
             }
         }
-        tree.attach(node, parent);
+        tree.attach(node, parent, height);
         return new Decision(node, parent, List.copyOf(backups));
     }
 
     private Node check(TreeNode chosen, Node node, PlacementRequest request, String role) {
         Node n = tree.get(chosen.id());
-        if (n != chosen || !request.eligible(n) || n.hasAncestor(node)) {
+        // the hop limit is checked by the caller, which refuses rather than fails
+        if (n != chosen || !eligibleIgnoringHopLimit(request, n) || n.hasAncestor(node)) {
             throw new IllegalStateException("topology plugin '" + algorithmId + "' chose " + role + " " + chosen.id()
                     + " for " + node.id() + " in channel " + tree.channel()
                     + ", which cannot take it (not in the tree, full, excluded, unreachable or its descendant)");
         }
         return n;
+    }
+
+    private static boolean eligibleIgnoringHopLimit(PlacementRequest request, Node n) {
+        return request.withinHopLimit(n) ? request.eligible(n)
+                : n.acceptsChildren() && n.spareSlots() > 0 && n != request.node()
+                        && !request.excluded().contains(n.id()) && n.hopCount() >= 0;
+    }
+
+    /**
+     * Plugin decisions refused because the parent was too deep for the node and the subtree it carries
+     * ({@link PlacementRequest#MAX_HOP}); 0 for a plugin that keeps to {@link PlacementRequest#eligible}.
+     */
+    public long hopLimitRefusals() {
+        return hopLimitRefusals;
     }
 
     private List<Node> checkOrder(List<? extends TreeNode> order, List<Node> orphans) {

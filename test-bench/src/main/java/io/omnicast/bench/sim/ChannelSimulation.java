@@ -18,8 +18,8 @@ import java.util.SplittableRandom;
  * A discrete-event simulation of one channel driven through the proxy's own topology machinery: the plugin is
  * the real {@link TopologyAlgorithm} class, and its decisions are applied by the real {@link TopologyEngine} to a
  * real {@link ChannelTree} (same indexes, same checks), whose clock is the simulated clock so that node ages are
- * simulated ages. Only the network is modelled. One thin layer sits between engine and plugin,
- * {@link HopLimitGuard}, because the engine does not keep placements within the tree's hop limit.
+ * simulated ages. Only the network is modelled. The engine keeps placements within the tree's hop limit (and
+ * counts plugin decisions it refused for it; the report shows the count).
  *
  * <p>The model. Viewers arrive ({@link ArrivalProcess}), stay ({@link SessionLengths}) and leave, gracefully
  * (Logout: the proxy acts after the message's travel time) or abruptly (the proxy acts after
@@ -97,7 +97,6 @@ public final class ChannelSimulation {
     private final String topologyId;
     private final ChannelTree tree;
     private final TopologyEngine engine;
-    private final HopLimitGuard guard;
     private final EventQueue<Peer> queue = new EventQueue<>();
     private final SimResult result;
     private final RawWriters raw;
@@ -132,8 +131,8 @@ public final class ChannelSimulation {
         this.raw = raw;
         this.heap = heap;
         this.tree = new ChannelTree(CHANNEL, () -> now);
-        this.guard = new HopLimitGuard(algorithm.forChannel(new ChannelSetup(CHANNEL, config.seed())));
-        this.engine = new TopologyEngine(tree, guard, algorithm.id(), config.maxBackups());
+        this.engine = new TopologyEngine(tree, algorithm.forChannel(new ChannelSetup(CHANNEL, config.seed())),
+                algorithm.id(), config.maxBackups());
         CapacityMix mix = config.capacityMix();
         this.result = new SimResult(topologyId, mix.classes().size());
         SplittableRandom root = new SplittableRandom(config.seed());
@@ -198,7 +197,7 @@ public final class ChannelSimulation {
             }
         }
         result.events = queue.polled();
-        result.hopLimitRefusals = guard.refused();
+        result.hopLimitRefusals = engine.hopLimitRefusals();
         result.wallNanos = System.nanoTime() - wallStart;
         result.simulatedNanos = now;
         if (heap != null) {
