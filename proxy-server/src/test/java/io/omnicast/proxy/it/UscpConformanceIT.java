@@ -65,6 +65,9 @@ class UscpConformanceIT {
         c.send(s);
         OK ok = c.next(OK.class);
         assertEquals(s.getRequestId(), ok.getRequestId());
+        assertNull(ok.getSession(), "no Session: the connection is still logged out");
+        c.send(UscpTestClient.nodeInformation(3));
+        expectError(c, ErrorCode.NOT_AUTHENTICATED);
         Login login = UscpTestClient.login("newbie", "a-long-passphrase", Role.VIEWER, "demo", null, 0, 0);
         c.send(login);
         ReStreamingConnection joined = c.next(ReStreamingConnection.class);
