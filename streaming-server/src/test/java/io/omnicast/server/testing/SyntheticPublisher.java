@@ -83,6 +83,20 @@ public final class SyntheticPublisher implements AutoCloseable {
         client.sendRtp(0, packet);
     }
 
+    /** Sends one large video frame of {@code packets} single-NAL packets of 1400 bytes (no audio). */
+    public void sendLargeFrame(int packets) {
+        long ts = 3000L * frame;
+        boolean keyframe = frame % gopFrames == 0;
+        if (keyframe) {
+            send(ts, false, nal(0x67, 10, frame));
+            send(ts, false, nal(0x68, 4, frame));
+        }
+        for (int i = 0; i < packets; i++) {
+            send(ts, i == packets - 1, nal(keyframe ? 0x65 : 0x41, 1400, frame + i));
+        }
+        frame++;
+    }
+
     private static byte[] nal(int header, int size, int frame) {
         byte[] b = new byte[size];
         b[0] = (byte) header;
