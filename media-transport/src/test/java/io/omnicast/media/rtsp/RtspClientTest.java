@@ -1,0 +1,137 @@
+package io.omnicast.media.rtsp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.rtsp.RtspHeaderNames;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client against a scripted RTSP server on loopback: auth retry, CSeq, Session, interleaved media both ways. */
+class RtspClientTest {
+    private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+    private final List<FullHttpRequest> seen = new CopyOnWriteArrayList<>();
+    private final LinkedBlockingQueue<InterleavedFrame> framesAtServer = new LinkedBlockingQueue<>();
+
+    @AfterEach
+    void stop() {
+        seen.forEach(FullHttpRequest::release);
+        framesAtServer.forEach(InterleavedFrame::release);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** Refuses the first ANNOUNCE with a Digest challenge; afterwards accepts everything with a session. */
+    private Channel startServer() throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RtspCodecs.addCodec(ch.pipeline(), RtspLimits.defaults());
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<Object>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+                                if (msg instanceof InterleavedFrame f) {
+                                    framesAtServer.add(f.retain());
+                                    return;
+                                }
+                                FullHttpRequest r = ((FullHttpRequest) msg).retain();
+                                seen.add(r);
+                                String auth = r.headers().get(RtspHeaderNames.AUTHORIZATION);
+                                if (r.method().name().equals("ANNOUNCE") && !RtspAuth.verify(auth, "ANNOUNCE",
+                                        "test", "n0nce", "secret")) {
+                                    FullHttpResponse res = RtspResponses.response(r, HttpResponseStatus.UNAUTHORIZED,
+                                            null);
+                                    for (String c : RtspAuth.challenges("test", "n0nce")) {
+                                        res.headers().add(RtspHeaderNames.WWW_AUTHENTICATE, c);
+                                    }
+                                    ctx.writeAndFlush(res);
+                                    return;
+                                }
+                                FullHttpResponse res = RtspResponses.response(r, HttpResponseStatus.OK, null);
+                                res.headers().set(RtspHeaderNames.SESSION, "abcdef12;timeout=30");
+                                if (r.method().name().equals("SETUP")) {
+                                    res.headers().set(RtspHeaderNames.TRANSPORT,
+                                            r.headers().get(RtspHeaderNames.TRANSPORT));
+                                }
+                                ctx.writeAndFlush(res);
+                                if (r.method().name().equals("RECORD")) {
+                                    ctx.writeAndFlush(new InterleavedFrame(1, Unpooled.wrappedBuffer(new byte[] {9})));
+                                }
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    @Test
+    void publishesWithDigestCredentialsFromTheUrlAndExchangesInterleavedFrames() throws Exception {
+        Channel server = startServer();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        LinkedBlockingQueue<Integer> rtcpAtClient = new LinkedBlockingQueue<>();
+        try (RtspClient client = RtspClient.connect("rtsp://user:secret@127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            client.mediaListener(new RtspClient.MediaListener() {
+                @Override
+                public void onRtp(int track, ByteBuf packet) {
+                }
+
+                @Override
+                public void onRtcp(int track, ByteBuf packet) {
+                    rtcpAtClient.add(packet.getUnsignedByte(packet.readerIndex()));
+                }
+            });
+            assertEquals("rtsp://127.0.0.1:" + port + "/live/a", client.url(), "user info leaves the request URL");
+            client.announce("v=0\r\n").get(5, TimeUnit.SECONDS);
+            client.setupTcp(client.url() + "/streamid=0", 0, true).get(5, TimeUnit.SECONDS);
+            assertEquals("abcdef12", client.session());
+            client.record().get(5, TimeUnit.SECONDS);
+            client.sendRtp(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 96, 0, 1}));
+            InterleavedFrame frame = framesAtServer.poll(5, TimeUnit.SECONDS);
+            assertEquals(0, frame.channel());
+            frame.release();
+            assertEquals(9, rtcpAtClient.poll(5, TimeUnit.SECONDS));
+        }
+        // ANNOUNCE (401), ANNOUNCE with Digest, SETUP, RECORD
+        assertEquals(List.of("ANNOUNCE", "ANNOUNCE", "SETUP", "RECORD"),
+                seen.stream().map(r -> r.method().name()).toList());
+        assertTrue(seen.get(1).headers().get(RtspHeaderNames.AUTHORIZATION).startsWith("Digest username=\"user\""));
+        assertEquals("v=0\r\n", seen.get(1).content().toString(java.nio.charset.StandardCharsets.UTF_8),
+                "the retried ANNOUNCE carries its body again");
+        assertEquals(List.of("1", "2", "3", "4"), seen.stream().map(r -> r.headers().get(RtspHeaderNames.CSEQ)).toList());
+        assertEquals("abcdef12", seen.get(3).headers().get(RtspHeaderNames.SESSION));
+        assertTrue(seen.get(2).headers().get(RtspHeaderNames.TRANSPORT).contains("interleaved=0-1;mode=record"));
+        server.close().sync();
+    }
+
+    @Test
+    void aRefusalCompletesExceptionallyWithTheStatus() throws Exception {
+        Channel server = startServer();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> client.announce("v=0\r\n").get(5,
+                            TimeUnit.SECONDS));
+            assertEquals(401, ((RtspException) e.getCause()).code());
+        }
+        server.close().sync();
+    }
+}
