@@ -305,6 +305,33 @@ class RtspServerIT {
     }
 
     @Test
+    void pauseStopsTheReaderAndPlayResumesAtAKeyframe() throws Exception {
+        try (SyntheticPublisher pub = publish("pause", true, 5)) {
+            for (int i = 0; i < 6; i++) {
+                pub.sendFrame();
+            }
+            await("packets", () -> received("pause") > 0);
+            Collector collector = new Collector();
+            try (RtspClient reader = play("pause", true, collector, null)) {
+                await("the keyframe of frame 5", () -> collector.video.size() >= 3);
+                reader.pause().get(5, TimeUnit.SECONDS);
+                Thread.sleep(100);
+                collector.video.clear();
+                for (int i = 0; i < 3; i++) {
+                    pub.sendFrame();
+                }
+                Thread.sleep(300);
+                assertTrue(collector.video.isEmpty(), "nothing while paused");
+                RtspResponse again = reader.play().get(5, TimeUnit.SECONDS);
+                int seq = RtpInfo.parse(again.header("RTP-Info")).entries().get(0).seq().getAsInt();
+                byte[] first = collector.video.poll(5, TimeUnit.SECONDS);
+                assertEquals(seq, ((first[2] & 0xFF) << 8) | (first[3] & 0xFF), "resumes where RTP-Info says");
+                assertEquals(0x67, first[12] & 0xFF, "at a keyframe: the SPS that starts the GOP");
+            }
+        }
+    }
+
+    @Test
     void statsCountPublisherAndReaders() throws Exception {
         try (SyntheticPublisher pub = publish("stats", true, 5)) {
             for (int i = 0; i < 6; i++) {
