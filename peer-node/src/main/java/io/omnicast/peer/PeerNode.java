@@ -468,6 +468,7 @@ public final class PeerNode implements AutoCloseable {
         m.put("parent", parentId());
         m.put("hopCount", hopCount);
         m.put("children", children);
+        m.put("relayUrl", relayUrl());
         m.put("fps", s.fps());
         m.put("framesDecoded", s.framesDecoded());
         m.put("stalls", s.stalls());

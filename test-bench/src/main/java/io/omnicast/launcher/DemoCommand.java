@@ -2,11 +2,9 @@ package io.omnicast.launcher;
 
 import picocli.CommandLine.Command;
 
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run the whole system on loopback: proxy, streaming server, test pattern and 9 peers, with live figures.")
-final class DemoCommand extends NotBuiltYetCommand {
-    @Override
-    String arrivesWith() {
-        return "the end-to-end demo arrives with issue #5";
-    }
+/** {@code omnicast demo}: the end-to-end demo (io.omnicast.bench.demo.DemoRun), under the launcher. */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run the whole system on loopback: proxy, streaming server, test pattern and 9 peers, with "
+                + "live figures, a relay leaving and a relay killed.")
+final class DemoCommand extends io.omnicast.bench.demo.DemoRun {
 }

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -221,9 +222,10 @@ public final class ParentLink implements AutoCloseable {
             for (int i = 0; i < sdp.media().size(); i++) {
                 int track = i;
                 String control = RtspClient.resolveControl(client.url(), sdp.media().get(i).control().orElse(""));
-                chain = chain.thenCompose(r -> transport == TransportMode.TCP
-                        ? client.setupTcp(control, track, false)
-                        : client.setupUdp(control, track, false));
+                // RtspClient.setupUdp binds its datagram ports synchronously, which Netty refuses on the client's
+                // own event loop (BlockingOperationException), where the DESCRIBE reply completes: hop off it.
+                chain = transport == TransportMode.TCP ? chain.thenCompose(r -> client.setupTcp(control, track, false))
+                        : chain.thenComposeAsync(r -> client.setupUdp(control, track, false), ForkJoinPool.commonPool());
             }
             return chain;
         }).thenCompose(r -> {
