@@ -173,4 +173,68 @@ class UscpCodecTest {
         byte[] encoded = codec.encode(error);
         assertTrue(encoded.length < 1200);
     }
+    @Test
+    void ticketShortcutChecksExactlyTheSchemasTicketPattern() throws Exception {
+        String xsd;
+        try (java.io.InputStream in = UscpCodec.class.getResourceAsStream("/io/omnicast/uscp/uscp-1.xsd")) {
+            xsd = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "<xs:simpleType name=\"Ticket\">[\\s\\S]*?<xs:pattern value=\"([^\"]+)\"").matcher(xsd);
+        assertTrue(m.find());
+        assertEquals(m.group(1), UscpCodec.TICKET_PATTERN);
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(UscpCodec.TICKET_PATTERN);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        String alphabet = "AZaz09_-.+/= \u00e9";
+        for (int i = 0; i < 20_000; i++) {
+            int length = random.nextInt(1030);
+            StringBuilder text = new StringBuilder(length);
+            for (int j = 0; j < length; j++) {
+                // mostly valid characters, so that long valid and nearly valid strings are both common
+                text.append(random.nextInt(200) == 0 ? alphabet.charAt(random.nextInt(alphabet.length()))
+                        : alphabet.charAt(random.nextInt(9)));
+            }
+            assertEquals(pattern.matcher(text).matches(), UscpCodec.isTicket(text), text.toString());
+        }
+    }
+
+    @Test
+    void encodingValidatesTickets() throws Exception {
+        String ticket = "eyJjIjoibi0xOCJ9." + "A".repeat(600) + "_-.";
+        io.omnicast.uscp.v1.ReStreamingConnection good = placement(ticket);
+        io.omnicast.uscp.v1.ReStreamingConnection back = codec.decode(Unpooled.wrappedBuffer(codec.encode(good)),
+                io.omnicast.uscp.v1.ReStreamingConnection.class);
+        assertEquals(ticket, back.getParent().getTicket());
+        assertEquals(ticket, back.getBackupParent().get(0).getTicket());
+        for (String bad : new String[] {"too-short", "has+plus/slash=" + "A".repeat(20), "A".repeat(1025)}) {
+            UscpException e = assertThrows(UscpException.class, () -> codec.encode(placement(bad)), bad);
+            assertEquals(ErrorCode.INVALID_MESSAGE, e.code());
+            assertTrue(e.getMessage().contains("cvc-"), e.getMessage());
+        }
+        // a failed validation leaves this thread's writer usable
+        assertEquals(ticket, codec.decode(Unpooled.wrappedBuffer(codec.encode(good)),
+                io.omnicast.uscp.v1.ReStreamingConnection.class).getParent().getTicket());
+    }
+
+    private static io.omnicast.uscp.v1.ReStreamingConnection placement(String ticket) {
+        io.omnicast.uscp.v1.ReStreamingConnection message = new io.omnicast.uscp.v1.ReStreamingConnection();
+        message.setRequestId("r-9");
+        message.setReason(io.omnicast.uscp.v1.PlacementReason.JOIN);
+        message.setChannel("demo");
+        message.setNodeId("n-18");
+        message.setHopCount(2);
+        for (int i = 0; i < 2; i++) {
+            io.omnicast.uscp.v1.Parent parent = new io.omnicast.uscp.v1.Parent();
+            parent.setNodeId("n-" + (3 + i));
+            parent.setHopCount(1);
+            parent.setRtspUrl("rtsp://127.0.0.2:9554/live/demo");
+            parent.setTicket(ticket);
+            if (i == 0) {
+                message.setParent(parent);
+            } else {
+                message.getBackupParent().add(parent);
+            }
+        }
+        return message;
+    }
 }

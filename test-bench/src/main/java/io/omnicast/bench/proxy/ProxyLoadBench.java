@@ -82,6 +82,13 @@ public final class ProxyLoadBench implements Callable<Integer> {
             description = "Password hash iterations of the proxy (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--proxy-java-option", description = "Extra JVM option for the proxy process, repeatable "
+            + "(e.g. -XX:StartFlightRecording=duration=60s,filename=/tmp/proxy.jfr).")
+    List<String> proxyJavaOptions = new ArrayList<>();
+
+    /** The proxy process, to read its CPU time around each scenario. */
+    private Process proxy;
+
     @Override
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("omnicast-proxy-load");
@@ -96,7 +103,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
             runProxyCommand("--db", db, "--config", config.toString(), "user", "add", "cold-" + i, "--password",
                     PASSWORD);
         }
-        Process proxy = startProxy(db, config, dir.resolve("proxy.log"));
+        proxy = startProxy(db, config, dir.resolve("proxy.log"), proxyJavaOptions);
         try {
             InetSocketAddress uscp = proxyAddress(proxy);
             System.out.printf("proxy-load: proxy pid %d at %s, PBKDF2 %,d iterations%n", proxy.pid(), uscp,
@@ -107,7 +114,11 @@ public final class ProxyLoadBench implements Callable<Integer> {
                 joinThroughput(uscp, n);
             }
         } finally {
-            proxy.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            // a normal stop first, so a flight recording given with --proxy-java-option is written
+            proxy.destroy();
+            if (!proxy.waitFor(20, TimeUnit.SECONDS)) {
+                proxy.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            }
         }
         return 0;
     }
@@ -131,9 +142,13 @@ public final class ProxyLoadBench implements Callable<Integer> {
         }
     }
 
-    private static Process startProxy(String db, Path config, Path log) throws IOException {
-        List<String> command = java("-Xmx2g", ProxyCommand.class.getName(), "--db", db, "--config", config.toString(),
-                "--port", "0", "--http-port", "0", "--bind", "127.0.0.1");
+    private static Process startProxy(String db, Path config, Path log, List<String> javaOptions)
+            throws IOException {
+        List<String> args = new ArrayList<>(List.of("-Xmx2g"));
+        args.addAll(javaOptions);
+        args.addAll(List.of(ProxyCommand.class.getName(), "--db", db, "--config", config.toString(), "--port", "0",
+                "--http-port", "0", "--bind", "127.0.0.1"));
+        List<String> command = java(args.toArray(String[]::new));
         return new ProcessBuilder(command).redirectError(log.toFile()).start();
     }
 
@@ -176,6 +191,11 @@ public final class ProxyLoadBench implements Callable<Integer> {
             System.out.printf("cold login (first Login of an account, PBKDF2 check): %d, %d, %d ms%n", ms[0], ms[1],
                     ms[2]);
         }
+    }
+
+    /** CPU time the proxy process has used so far (all its threads), in ns; -1 when the OS does not say. */
+    private long proxyCpuNanos() {
+        return proxy.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
     }
 
     private static void pushLatency(InetSocketAddress uscp, int rounds) throws Exception {
@@ -252,7 +272,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
         }
     }
 
-    private static void joinThroughput(InetSocketAddress uscp, int n) throws Exception {
+    private void joinThroughput(InetSocketAddress uscp, int n) throws Exception {
         String channel = "load-" + n;
         List<Client> origins = new ArrayList<>();
         for (int i = 0; i * 1024 < n; i++) {
@@ -301,6 +321,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
                 logins[i] = login("bench-viewer", Role.VIEWER, channel, null, 0, 0);
             }
             Thread.sleep(500);
+            long cpuBefore = proxyCpuNanos();
             for (int i = 0; i < n; i++) {
                 sent[i] = System.nanoTime();
                 channels.get(i).writeAndFlush(logins[i]);
@@ -310,6 +331,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
                         n - done.getCount(), n);
                 return;
             }
+            long cpuAfter = proxyCpuNanos();
             long first = Arrays.stream(sent).min().orElseThrow();
             long lastReply = Arrays.stream(received).max().orElseThrow();
             long[] rtt = new long[n];
@@ -321,6 +343,12 @@ public final class ProxyLoadBench implements Callable<Integer> {
                     + "p99 %.2f ms, max %.2f ms; %d errors (target >= 5,000 joins/s, p99 <= 10 ms at 1,000)%n", n,
                     n / ((lastReply - first) / 1e9), percentile(rtt, 50) / 1e6, percentile(rtt, 99) / 1e6,
                     rtt[n - 1] / 1e6, errors.get());
+            if (cpuBefore >= 0 && cpuAfter >= 0) {
+                // The proxy's own cost, apart from the clients that share the cores: what one join takes of CPU.
+                double perJoinMicros = (cpuAfter - cpuBefore) / 1e3 / n;
+                System.out.printf("  proxy CPU N=%,d: %.0f us per join (all proxy threads), i.e. %,.0f joins/s per "
+                        + "core of proxy CPU%n", n, perJoinMicros, 1e6 / perJoinMicros);
+            }
             for (Channel ch : channels) {
                 ch.close();
             }
