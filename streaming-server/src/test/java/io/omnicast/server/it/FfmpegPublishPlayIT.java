@@ -29,22 +29,23 @@ class FfmpegPublishPlayIT {
                     "-show_entries", "stream=codec_type,codec_name,profile,width,height,has_b_frames", "-of", "csv=p=0",
                     live.url("hd"));
             assertEquals(0, probe.await(LiveFixture.seconds(20)), probe.stderrText());
-            // two 720p decoders next to the 720p encoder already fill this 2-core machine: probe first, then read
-            Processes.Run udp = live.read("hd", "udp", 5);
-            Processes.Run tcp = live.read("hd", "tcp", 5);
-
             String streams = probe.stdoutText();
             assertTrue(streams.contains("h264,High,video,1280,720"), streams);
             assertTrue(streams.contains("aac,LC,audio"), streams);
-            Thread.sleep(4500);
-            System.out.println("stats while reading: " + live.server.stats());
-            for (Processes.Run reader : List.of(udp, tcp)) {
+            // The 720p encoder already takes most of this 2-core machine: one 720p decoder at a time, so a starved
+            // UDP reader does not overflow its socket buffer (that would measure the machine, not the server).
+            for (String transport : List.of("udp", "tcp")) {
+                Processes.Run reader = live.read("hd", transport, 5);
+                Thread.sleep(3000);
+                String statsWhileReading = live.server.stats().toString(); // publisher loss, reader's RR loss
                 assertEquals(0, reader.await(LiveFixture.seconds(30)), reader.command() + ": " + reader.stderrText());
                 int frames = reader.frames();
-                System.out.printf("publish %s, %s: %d frames decoded in 5 s of stream%n", publishTransport,
-                        reader.command().get(7), frames);
-                assertTrue(frames >= 140, reader.command() + " decoded only " + frames + " frames");
-                assertEquals(List.of(), LiveFixture.errors(reader), "decode errors");
+                System.out.printf("publish %s, read %s: %d frames decoded in 5 s of stream%n", publishTransport,
+                        transport, frames);
+                assertTrue(frames >= 140, reader.command() + " decoded only " + frames + " frames; server stats "
+                        + "while reading: " + statsWhileReading);
+                assertEquals(List.of(), LiveFixture.errors(reader), "decode errors; server stats while reading: "
+                        + statsWhileReading);
             }
         }
     }
