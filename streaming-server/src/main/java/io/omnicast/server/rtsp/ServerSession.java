@@ -80,7 +80,7 @@ final class ServerSession implements Publisher, Reader {
 
     @Override
     public String transport() {
-        return usesUdp() ? "udp" : "tcp";
+        return usesUdpCached() ? "udp" : "tcp"; // called from the channel's loop: read the published array only
     }
 
     @Override
