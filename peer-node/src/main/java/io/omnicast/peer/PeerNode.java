@@ -133,6 +133,13 @@ public final class PeerNode implements AutoCloseable {
     private volatile long firstPacketAtNanos = -1;
     private volatile int children;
     private volatile long rtcpReportsBefore;
+    private volatile PacketObserver packetObserver;
+
+    /** Sees every new video packet as it is accepted (measurements: per-hop latency). Called on the stream loop. */
+    @FunctionalInterface
+    public interface PacketObserver {
+        void accepted(int sequenceNumber, long arrivalNanos);
+    }
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
     public PeerNode(PeerConfig config) {
@@ -319,6 +326,10 @@ public final class PeerNode implements AutoCloseable {
             }
             highestSeq = seq;
             lastPacketNanos = arrivalNanos;
+            PacketObserver observer = packetObserver;
+            if (observer != null) {
+                observer.accepted(seq, arrivalNanos);
+            }
             packetsReceived++;
             bytesReceived += packet.length();
             if (relay != null) {
@@ -492,9 +503,46 @@ public final class PeerNode implements AutoCloseable {
         ParentLink link = current;
         m.put("rtcpReportsSent", rtcpReportsBefore + (link == null ? 0 : link.reportsSent()));
         m.put("transport", transport.name().toLowerCase());
+        Runtime runtime = Runtime.getRuntime();
+        m.put("heapUsedBytes", runtime.totalMemory() - runtime.freeMemory());
+        m.put("heapMaxBytes", runtime.maxMemory());
         m.put("proxyConnected", proxy != null && proxy.isLoggedIn());
         m.put("logins", proxy == null ? 0 : proxy.logins());
         return m;
+    }
+
+    /** Installs (or with null removes) the packet observer. */
+    public void observePackets(PacketObserver observer) {
+        packetObserver = observer;
+    }
+
+    /**
+     * Stops at once without a word to the proxy or the parent, as a SIGKILL would (sockets closed, no Logout):
+     * for fail-over measurements of peers running in-process.
+     */
+    public void abort() {
+        if ("closed".equals(state)) {
+            return;
+        }
+        state = "closed";
+        if (proxy != null) {
+            proxy.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+        loop.execute(() -> {
+            ParentLink link = current;
+            if (link != null) {
+                link.close();
+            }
+        });
+        player.close();
+        if (statsServer != null) {
+            statsServer.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        closed.countDown();
     }
 
     /** The relay's URL (children and local players). */
