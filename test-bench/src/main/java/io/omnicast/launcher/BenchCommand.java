@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
             JmhCommand.class,
             io.omnicast.bench.server.ServerFanoutBench.class,
             io.omnicast.bench.bridge.BridgeBench.class,
+            io.omnicast.bench.peer.PeerBench.class,
             BenchCommand.Paper.class,
             BenchCommand.Chaos.class,
             BenchCommand.Scale.class,
