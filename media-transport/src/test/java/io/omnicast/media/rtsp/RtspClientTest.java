@@ -95,7 +95,7 @@ class RtspClientTest {
 
                 @Override
                 public void onRtcp(int track, ByteBuf packet) {
-                    rtcpAtClient.add(packet.getUnsignedByte(packet.readerIndex()));
+                    rtcpAtClient.add((int) packet.getUnsignedByte(packet.readerIndex()));
                 }
             });
             assertEquals("rtsp://127.0.0.1:" + port + "/live/a", client.url(), "user info leaves the request URL");
