@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -55,15 +56,26 @@ public final class RtspClient implements AutoCloseable {
         }
     }
 
-    /** Client options. */
+    /**
+     * Client options. {@code localAddress}, when present, is the address the RTSP connection and the UDP media
+     * sockets bind to, so the server sees that source address (a peer started with {@code --bind 127.0.0.5}
+     * connects out from 127.0.0.5, not from the loopback address relays exempt from tickets).
+     */
     public record Options(RtspLimits limits, Optional<RtspAuth.Credentials> credentials, Duration requestTimeout,
-            String userAgent) {
+            String userAgent, Optional<InetAddress> localAddress) {
         public Options {
             Objects.requireNonNull(limits, "limits");
             Objects.requireNonNull(credentials, "credentials");
+            Objects.requireNonNull(localAddress, "localAddress");
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout must be positive (was " + requestTimeout + ")");
             }
+        }
+
+        /** Options that let the operating system choose the local address. */
+        public Options(RtspLimits limits, Optional<RtspAuth.Credentials> credentials, Duration requestTimeout,
+                String userAgent) {
+            this(limits, credentials, requestTimeout, userAgent, Optional.empty());
         }
 
         public static Options defaults() {
@@ -72,7 +84,13 @@ public final class RtspClient implements AutoCloseable {
 
         public Options withCredentials(String user, String password) {
             return new Options(limits, Optional.of(new RtspAuth.Credentials(user, password)), requestTimeout,
-                    userAgent);
+                    userAgent, localAddress);
+        }
+
+        /** These options with the TCP connection and the UDP media sockets bound to {@code address}. */
+        public Options withLocalAddress(InetAddress address) {
+            return new Options(limits, credentials, requestTimeout, userAgent,
+                    Optional.of(Objects.requireNonNull(address, "address")));
         }
     }
 
@@ -135,12 +153,16 @@ public final class RtspClient implements AutoCloseable {
                         ch.pipeline().addLast("rtsp-client", holder[0].new Handler());
                     }
                 });
-        b.connect(uri.getHost(), port).addListener((ChannelFuture f) -> {
+        InetSocketAddress remote = InetSocketAddress.createUnresolved(uri.getHost(), port);
+        ChannelFuture connecting = finalOptions.localAddress().isPresent()
+                ? b.connect(remote, new InetSocketAddress(finalOptions.localAddress().get(), 0))
+                : b.connect(remote);
+        connecting.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
                 result.complete(holder[0]);
             } else {
-                result.completeExceptionally(new RtspException("cannot connect to " + uri.getHost() + ":" + port,
-                        f.cause()));
+                result.completeExceptionally(new RtspException("cannot connect to " + uri.getHost() + ":" + port
+                        + finalOptions.localAddress().map(a -> " from " + a.getHostAddress()).orElse(""), f.cause()));
             }
         });
         return result;

@@ -134,4 +134,52 @@ class RtspClientTest {
         }
         server.close().sync();
     }
+
+    /** A peer started with --bind 127.0.0.5 must reach its parent from 127.0.0.5: tickets are checked by source. */
+    @Test
+    void connectsAndSendsMediaFromTheBoundLocalAddress() throws Exception {
+        java.net.InetAddress local = java.net.InetAddress.getByName("127.0.0.5");
+        LinkedBlockingQueue<InetSocketAddress> rtspSources = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<InetSocketAddress> udpSources = new LinkedBlockingQueue<>();
+        Channel udpServer = new io.netty.bootstrap.Bootstrap().group(group)
+                .channel(io.netty.channel.socket.nio.NioDatagramChannel.class)
+                .handler(new SimpleChannelInboundHandler<io.netty.channel.socket.DatagramPacket>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, io.netty.channel.socket.DatagramPacket p) {
+                        udpSources.add(p.sender());
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        int udpPort = ((InetSocketAddress) udpServer.localAddress()).getPort();
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        rtspSources.add(ch.remoteAddress());
+                        RtspCodecs.addCodec(ch.pipeline(), RtspLimits.defaults());
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
+                                FullHttpResponse res = RtspResponses.response(r, HttpResponseStatus.OK, null);
+                                res.headers().set(RtspHeaderNames.SESSION, "b0und");
+                                if (r.method().name().equals("SETUP")) {
+                                    res.headers().set(RtspHeaderNames.TRANSPORT, r.headers().get(
+                                            RtspHeaderNames.TRANSPORT) + ";server_port=" + udpPort + "-"
+                                            + (udpPort + 1));
+                                }
+                                ctx.writeAndFlush(res);
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults().withLocalAddress(local), group).get(5, TimeUnit.SECONDS)) {
+            assertEquals(local, rtspSources.poll(5, TimeUnit.SECONDS).getAddress(), "RTSP connection source");
+            client.setupUdp(client.url() + "/trackID=0", 0, false).get(5, TimeUnit.SECONDS);
+            client.sendRtp(0, Unpooled.wrappedBuffer(new byte[] {(byte) 0x80, 96, 0, 1}));
+            assertEquals(local, udpSources.poll(5, TimeUnit.SECONDS).getAddress(), "RTP datagram source");
+        }
+        server.close().sync();
+        udpServer.close().sync();
+    }
 }
