@@ -57,6 +57,9 @@ public final class LiveChannel {
     /** How often the pacer looks at readers that are behind. */
     private static final long PACING_SLICE_MILLIS = 5;
 
+    /** The resume sequence of a reader that starts like a new one (at the latest keyframe). */
+    public static final int NO_RESUME = -1;
+
     /** Where a reader starts on a track: for RTP-Info. */
     public record StartPoint(int track, int sequenceNumber, long rtpTimestamp) {
     }
@@ -256,7 +259,7 @@ public final class LiveChannel {
         CompletableFuture<List<StartPoint>> result = new CompletableFuture<>();
         executor.execute(() -> {
             try {
-                result.complete(place(reader, tracks));
+                result.complete(place(reader, tracks, NO_RESUME));
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -273,11 +276,28 @@ public final class LiveChannel {
      */
     public CompletableFuture<Void> startReader(Reader reader, int[] tracks, long requestNanos,
             Consumer<List<StartPoint>> sendReply) {
+        return startReader(reader, tracks, NO_RESUME, requestNanos, sendReply);
+    }
+
+    /**
+     * As {@link #startReader(Reader, int[], long, Consumer)}, for a child failing over: its video track starts at
+     * {@code resumeSequence} (the next RTP sequence number it lacks) while that packet is still buffered, else at
+     * the latest keyframe as for a new reader. The start points say which it was. Other tracks start where a new
+     * reader's would (audio is not resumed: a gap there is inaudible next to a frozen picture).
+     *
+     * @param resumeSequence 0..65535, or {@link #NO_RESUME}
+     */
+    public CompletableFuture<Void> startReader(Reader reader, int[] tracks, int resumeSequence, long requestNanos,
+            Consumer<List<StartPoint>> sendReply) {
+        if (resumeSequence != NO_RESUME && (resumeSequence < 0 || resumeSequence > 0xFFFF)) {
+            throw new IllegalArgumentException("resumeSequence must be between 0 and 65535 or NO_RESUME (was "
+                    + resumeSequence + ")");
+        }
         CompletableFuture<Void> result = new CompletableFuture<>();
         executor.execute(() -> {
             List<StartPoint> starts;
             try {
-                starts = place(reader, tracks);
+                starts = place(reader, tracks, resumeSequence);
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
                 return;
@@ -293,7 +313,7 @@ public final class LiveChannel {
         return result;
     }
 
-    private List<StartPoint> place(Reader reader, int[] tracks) {
+    private List<StartPoint> place(Reader reader, int[] tracks, int resumeSequence) {
         {
             if (!live) {
                 throw new IllegalStateException("channel " + name + " is not live");
@@ -312,6 +332,9 @@ public final class LiveChannel {
                 }
                 PacketRingBuffer ring = rings[t];
                 if (t == videoTrack) {
+                    if (resumeSequence != NO_RESUME && resume(ring, resumeSequence, state, t, starts)) {
+                        continue;
+                    }
                     state.cursors[t] = ring.startAtLatestKeyframe();
                     if (keyframe != null) {
                         starts.add(new StartPoint(t, keyframe.sequenceNumber(), keyframe.timestamp()));
@@ -341,6 +364,26 @@ public final class LiveChannel {
             }
             return starts;
         }
+    }
+
+    /**
+     * Places the cursor of {@code track} at the buffered packet {@code sequence}; false if it is no longer (or not
+     * yet) buffered. The ring matches sequence numbers by 16-bit distance, so a resume across the wrap works. We
+     * run on the producer's loop, so the packet found cannot be evicted before the cursor is placed.
+     */
+    private static boolean resume(PacketRingBuffer ring, int sequence, ReaderState state, int track,
+            List<StartPoint> starts) {
+        ByteBuf buffered = ring.get(sequence);
+        if (buffered == null) {
+            return false;
+        }
+        try {
+            state.cursors[track] = ring.startAt(sequence);
+            starts.add(new StartPoint(track, sequence, RtpPacket.parse(buffered).timestamp()));
+        } finally {
+            buffered.release();
+        }
+        return true;
     }
 
     /**

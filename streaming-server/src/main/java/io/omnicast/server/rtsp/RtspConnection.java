@@ -47,6 +47,8 @@ import org.slf4j.LoggerFactory;
 final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     private static final Logger LOG = LoggerFactory.getLogger(RtspConnection.class);
     private static final String REALM = "OmniCast";
+    /** A child failing over names the next RTP sequence number it needs (peer-node's ParentLink sends it). */
+    static final String RESUME_HEADER = "X-OmniCast-Resume-Seq";
     private static final String PUBLIC_METHODS = "OPTIONS, DESCRIBE, ANNOUNCE, SETUP, PLAY, RECORD, PAUSE, TEARDOWN, "
             + "GET_PARAMETER, SET_PARAMETER";
 
@@ -514,13 +516,14 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
             ctx.writeAndFlush(ok(request, session));
             return;
         }
+        int resumeSequence = resumeSequence(request);
         String base = request.uri().endsWith("/") ? request.uri() : request.uri() + "/";
         long requestNanos = System.nanoTime();
         FullHttpRequest retained = request.retain();
         session.state = ServerSession.State.PLAYING;
         // The reply is written from the channel's loop, right before the first packets: for TCP both go through
         // this connection in that order; nothing waits for a hop between threads (PLAY-to-keyframe latency).
-        session.channel.startReader(session, session.trackIndexes(), requestNanos, starts -> {
+        session.channel.startReader(session, session.trackIndexes(), resumeSequence, requestNanos, starts -> {
             List<RtpInfo.Entry> entries = new ArrayList<>();
             for (LiveChannel.StartPoint p : starts) {
                 entries.add(RtpInfo.Entry.of(base + "trackID=" + p.track(), p.sequenceNumber(), p.rtpTimestamp()));
@@ -546,6 +549,27 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
                 retained.release();
             }
         }));
+    }
+
+    /**
+     * The {@value #RESUME_HEADER} of a child failing over: the next video RTP sequence number it lacks (decimal,
+     * 0..65535), or {@link LiveChannel#NO_RESUME} without the header.
+     */
+    private static int resumeSequence(FullHttpRequest request) {
+        String value = request.headers().get(RESUME_HEADER);
+        if (value == null) {
+            return LiveChannel.NO_RESUME;
+        }
+        try {
+            int seq = Integer.parseInt(value.trim());
+            if (seq >= 0 && seq <= 0xFFFF) {
+                return seq;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new Refusal(HttpResponseStatus.BAD_REQUEST, "Bad Request (" + RESUME_HEADER
+                + " must be an RTP sequence number 0-65535, was '" + value + "')");
     }
 
     private void record(ChannelHandlerContext ctx, FullHttpRequest request) {
