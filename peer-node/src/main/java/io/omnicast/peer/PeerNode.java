@@ -25,7 +25,7 @@ import io.omnicast.peer.proxy.ProxyConnection;
 import io.omnicast.peer.proxy.ProxyListener;
 import io.omnicast.peer.proxy.ProxySession;
 import io.omnicast.peer.relay.RelayService;
-import io.omnicast.peer.relay.TicketAdmission;
+import io.omnicast.server.channel.TicketAdmission;
 import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.peer.stats.StatsServer;
 import io.omnicast.peer.stream.ParentLink;

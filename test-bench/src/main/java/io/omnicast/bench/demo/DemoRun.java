@@ -1,7 +1,7 @@
 package io.omnicast.bench.demo;
 
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.omnicast.peer.proxy.OriginSession;
+import io.omnicast.server.origin.OriginSession;
 import io.omnicast.proxy.ProxyServer;
 import io.omnicast.proxy.config.ProxyConfig;
 import io.omnicast.server.ServerConfig;

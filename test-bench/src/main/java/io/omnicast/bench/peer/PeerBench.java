@@ -5,7 +5,7 @@ import io.omnicast.bench.demo.PeerStats;
 import io.omnicast.peer.PeerNode;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
-import io.omnicast.peer.proxy.OriginSession;
+import io.omnicast.server.origin.OriginSession;
 import io.omnicast.proxy.ProxyServer;
 import io.omnicast.proxy.config.ProxyConfig;
 import io.omnicast.server.ServerConfig;

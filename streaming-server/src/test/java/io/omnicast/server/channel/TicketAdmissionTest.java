@@ -1,4 +1,4 @@
-package io.omnicast.peer.relay;
+package io.omnicast.server.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

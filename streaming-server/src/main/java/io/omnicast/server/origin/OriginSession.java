@@ -1,4 +1,4 @@
-package io.omnicast.peer.proxy;
+package io.omnicast.server.origin;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -14,6 +14,7 @@ import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.netty.UscpFrameDecoder;
 import io.omnicast.uscp.netty.UscpMessageDecoder;
 import io.omnicast.uscp.netty.UscpMessageEncoder;
+import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.uscp.v1.Capacity;
 import io.omnicast.uscp.v1.Credentials;
 import io.omnicast.uscp.v1.ERROR;
@@ -35,13 +36,16 @@ import org.slf4j.LoggerFactory;
  * Registers a streaming server with the proxy as the origin of a channel (USCP {@code Login} with role
  * {@code origin}, its RTSP endpoint and how many hop-1 peers it takes), then beats with {@code NodeInformation}.
  * When the proxy goes away it logs in again with back-off, so the tree can be rebuilt when the proxy returns.
- * The streaming server itself does not speak USCP; the demo, the tests and the benchmarks run one of these next
- * to it. All state belongs to one event loop.
+ * The streaming server runs one per channel when started with {@code --proxy}; the demo, the tests and the
+ * benchmarks may also run one next to a server. The proxy's public key from the login reply verifies readers'
+ * tickets ({@link #ticketVerifier()}). All state belongs to one event loop.
  */
 public final class OriginSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OriginSession.class);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** The USCP client version this origin announces. */
+    public static final String CLIENT_VERSION = "0.1.0";
 
     private final InetSocketAddress proxy;
     private final String user;
@@ -57,6 +61,7 @@ public final class OriginSession implements AutoCloseable {
     private volatile boolean closing;
     private volatile String nodeId;
     private volatile int logins;
+    private volatile TicketVerifier ticketVerifier;
 
     /**
      * @param rtsp        where peers reach the streaming server's RTSP port
@@ -80,6 +85,16 @@ public final class OriginSession implements AutoCloseable {
     /** The origin's node id from the latest login, or null. */
     public String nodeId() {
         return nodeId;
+    }
+
+    /** Verifies tickets with the proxy's key from the latest login, or null before the first login. */
+    public TicketVerifier ticketVerifier() {
+        return ticketVerifier;
+    }
+
+    /** The channel this session serves. */
+    public String channel() {
+        return channel;
     }
 
     /** Successful logins (more than one after the proxy came back). */
@@ -157,7 +172,7 @@ public final class OriginSession implements AutoCloseable {
             endpoint.setPort(rtsp.getPort());
             Login login = new Login();
             login.setRequestId("o-" + (++nextRequest));
-            login.setClientVersion(ProxyConnection.CLIENT_VERSION);
+            login.setClientVersion(CLIENT_VERSION);
             login.setCredentials(credentials);
             login.setRole(Role.ORIGIN);
             login.getChannel().add(channel);
@@ -169,6 +184,14 @@ public final class OriginSession implements AutoCloseable {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Object message) {
             if (message instanceof OK ok && ok.getSession() != null) {
+                if (ok.getSession().getProxyKey() != null) {
+                    try {
+                        ticketVerifier = TicketVerifier.fromX509(ok.getSession().getProxyKey().getValue());
+                    } catch (IllegalArgumentException e) {
+                        log.warn("origin {} for {}: the proxy's key is unusable, tickets cannot be checked: {}", user,
+                                channel, e.getMessage());
+                    }
+                }
                 nodeId = ok.getSession().getNodeId();
                 logins++;
                 backoff = MIN_BACKOFF;

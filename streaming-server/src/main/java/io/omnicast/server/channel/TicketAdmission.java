@@ -1,24 +1,36 @@
-package io.omnicast.peer.relay;
+package io.omnicast.server.channel;
 
-import io.omnicast.server.channel.ReaderAdmission;
 import io.omnicast.uscp.ticket.TicketException;
 import io.omnicast.uscp.ticket.TicketVerifier;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Admits a child to the relay when it presents a proxy ticket ({@code ticket} URL query parameter) issued for
- * this node and channel, verified with the proxy's public key. A player on this machine's own loopback
- * (127.0.0.1 or ::1) needs none, so a person can watch their peer in ffplay or VLC.
+ * Admits a reader when it presents a proxy ticket ({@code ticket} URL query parameter, or the
+ * {@code X-OmniCast-Ticket} header) issued for this node and channel, verified with the proxy's public key. A
+ * player on this machine's own loopback (127.0.0.1 or ::1) needs none, so a person can watch in ffplay or VLC.
+ * Peer relays (one node id for their channel) and streaming servers registered as origins (a node id per channel)
+ * both use it. Called on event loops; never blocks.
  */
 public final class TicketAdmission implements ReaderAdmission {
-    private final Supplier<TicketVerifier> verifier;
-    private final Supplier<String> nodeId;
+    private final Function<String, TicketVerifier> verifier;
+    private final Function<String, String> nodeId;
 
+    /** For a relay: one proxy login, one node id; either supplier gives null while not logged in. */
     public TicketAdmission(Supplier<TicketVerifier> verifier, Supplier<String> nodeId) {
-        this.verifier = verifier;
-        this.nodeId = nodeId;
+        this(channel -> verifier.get(), channel -> nodeId.get());
+    }
+
+    /**
+     * For an origin serving several channels, each with its own proxy login: the verifier and this node's id for a
+     * channel, or null while that channel is not registered with the proxy.
+     */
+    public TicketAdmission(Function<String, TicketVerifier> verifierOfChannel, Function<String, String> nodeIdOfChannel) {
+        this.verifier = Objects.requireNonNull(verifierOfChannel, "verifierOfChannel");
+        this.nodeId = Objects.requireNonNull(nodeIdOfChannel, "nodeIdOfChannel");
     }
 
     @Override
@@ -31,8 +43,8 @@ public final class TicketAdmission implements ReaderAdmission {
             return isLocalPlayer(request.remoteAddress()) ? Optional.empty()
                     : Optional.of("a proxy ticket is required from " + request.remoteAddress());
         }
-        TicketVerifier v = verifier.get();
-        String me = nodeId.get();
+        TicketVerifier v = verifier.apply(request.channel());
+        String me = nodeId.apply(request.channel());
         if (v == null || me == null) {
             return Optional.of("not logged in to the proxy yet: cannot check tickets");
         }
