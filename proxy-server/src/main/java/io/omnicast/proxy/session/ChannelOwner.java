@@ -98,9 +98,25 @@ public final class ChannelOwner {
 
     // ------------------------------------------------------------------------------------------ viewers
 
-    /** Places a viewer that just logged in; the outcome completes on the owner thread. */
-    Future<Outcome> join(Session viewer, long startNanos) {
-        return executor.submit(() -> {
+    /**
+     * Places a viewer that just logged in; {@code then} receives the outcome on the owner thread (where the
+     * caller queues the ticket for signing at once, before hopping back to its own event loop).
+     */
+    void join(Session viewer, long startNanos, java.util.function.Consumer<Outcome> then) {
+        executor.execute(() -> {
+            Outcome outcome;
+            try {
+                outcome = place(viewer, startNanos);
+            } catch (RuntimeException e) {
+                LOG.error("placing {} in channel {} failed", viewer, channel, e);
+                outcome = Outcome.error(ErrorCode.INTERNAL_ERROR, "placement failed: " + e);
+            }
+            then.accept(outcome);
+        });
+    }
+
+    private Outcome place(Session viewer, long startNanos) {
+        {
             ChannelTree t = tree();
             if (t.origins().isEmpty()) {
                 return Outcome.error(ErrorCode.UNKNOWN_CHANNEL, "no origin serves channel '" + channel + "'");
@@ -124,7 +140,7 @@ public final class ChannelOwner {
             services.record(DirectoryEvent.of("join", channel, viewer.nodeId(), decision.parent().id(),
                     node.hopCount(), micros, "user=" + viewer.user() + " backups=" + ids(decision.backups())));
             return Outcome.ok(order(decision));
-        });
+        }
     }
 
     /**

@@ -17,6 +17,11 @@ public final class NodeIds {
         this.directory = directory;
     }
 
+    /** The next id, or null when that needs a new block from the directory (then call {@link #next}). */
+    public synchronized String nextIfReserved(String prefix) {
+        return next == end ? null : prefix + "-" + (next++);
+    }
+
     public synchronized String next(String prefix) {
         if (next == end) {
             next = directory.reserveNodeIds(BLOCK);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,8 +20,22 @@ import org.slf4j.LoggerFactory;
 public final class TicketBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TicketBatcher.class);
 
-    /** Tickets queued together (one join, or all orphans of one departure): always signed in one batch. */
-    private record Group(List<Ticket> tickets, List<CompletableFuture<String>> tokens) {
+    /**
+     * How long, at most, a join's ticket waits for company while the signer is busy. An idle proxy signs at once;
+     * under a steady stream of joins (5,000/s) signing each trickle at once kept this thread on a whole core for
+     * batches of 3-5 tickets, while waiting up to this long from the first ticket's arrival makes batches of
+     * about 10 and costs the join at most this much latency.
+     */
+    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(1500);
+    /** "Busy": the previous signature ended less than this long before the next group arrived. */
+    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    /**
+     * Tickets queued together (one join, or all orphans of one departure): always signed in one batch. Urgent
+     * groups (re-parenting pushes, whose latency is the recovery time) never wait for company.
+     */
+    private record Group(List<Ticket> tickets, List<CompletableFuture<String>> tokens, boolean urgent,
+            long queuedAt) {
     }
 
     private final TicketSigner signer;
@@ -35,17 +50,23 @@ public final class TicketBatcher implements AutoCloseable {
         thread.start();
     }
 
+    /** One placement's ticket; under load it may wait up to {@link #GATHER_NANOS} to share a signature. */
     public CompletableFuture<String> sign(Ticket ticket) {
-        return signAll(List.of(ticket)).get(0);
+        CompletableFuture<String> token = new CompletableFuture<>();
+        queue.add(new Group(List.of(ticket), List.of(token), false, System.nanoTime()));
+        return token;
     }
 
-    /** Queues the tickets as one group, so they share a signature (up to {@link TicketFormat#MAX_BATCH}). */
+    /**
+     * Queues the tickets as one urgent group (the pushes of one departure), so they share a signature (up to
+     * {@link TicketFormat#MAX_BATCH}) and are signed as soon as the signer is free.
+     */
     public List<CompletableFuture<String>> signAll(List<Ticket> tickets) {
         List<CompletableFuture<String>> tokens = new ArrayList<>(tickets.size());
         for (int i = 0; i < tickets.size(); i++) {
             tokens.add(new CompletableFuture<>());
         }
-        queue.add(new Group(List.copyOf(tickets), tokens));
+        queue.add(new Group(List.copyOf(tickets), tokens, true, System.nanoTime()));
         return tokens;
     }
 
@@ -53,15 +74,42 @@ public final class TicketBatcher implements AutoCloseable {
         List<Group> groups = new ArrayList<>();
         List<Ticket> tickets = new ArrayList<>(TicketFormat.MAX_BATCH);
         List<CompletableFuture<String>> tokens = new ArrayList<>(TicketFormat.MAX_BATCH);
+        long lastSigned = System.nanoTime() - BUSY_NANOS;
+        Group carried = null; // taken while gathering but too big for that batch: first of the next
         while (running) {
             try {
-                groups.add(queue.take());
-                int queued = groups.get(0).tickets().size();
-                // take more groups while the whole of the next one still fits the batch
-                while (queue.peek() != null && queued + queue.peek().tickets().size() <= TicketFormat.MAX_BATCH) {
-                    Group next = queue.poll();
+                Group first = carried != null ? carried : queue.take();
+                carried = null;
+                groups.add(first);
+                int queued = first.tickets().size();
+                boolean urgent = first.urgent();
+                long deadline = first.queuedAt() - lastSigned < BUSY_NANOS ? first.queuedAt() + GATHER_NANOS
+                        : first.queuedAt();
+                // take more groups while the whole of the next one still fits the batch; while busy and nothing
+                // urgent is queued, wait for them until the first group's deadline
+                while (queued < TicketFormat.MAX_BATCH) {
+                    Group next = queue.peek();
+                    if (next == null) {
+                        long left = deadline - System.nanoTime();
+                        if (urgent || left <= 0) {
+                            break;
+                        }
+                        next = queue.poll(left, TimeUnit.NANOSECONDS);
+                        if (next == null) {
+                            break;
+                        }
+                        if (queued + next.tickets().size() > TicketFormat.MAX_BATCH) {
+                            carried = next;
+                            break;
+                        }
+                    } else if (queued + next.tickets().size() <= TicketFormat.MAX_BATCH) {
+                        queue.poll();
+                    } else {
+                        break;
+                    }
                     groups.add(next);
                     queued += next.tickets().size();
+                    urgent |= next.urgent();
                 }
                 for (Group g : groups) {
                     tickets.addAll(g.tickets());
@@ -74,6 +122,7 @@ public final class TicketBatcher implements AutoCloseable {
                         tokens.get(i).complete(signed.get(i - from));
                     }
                 }
+                lastSigned = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

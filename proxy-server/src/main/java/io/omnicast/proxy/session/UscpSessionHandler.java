@@ -20,11 +20,13 @@ import io.omnicast.uscp.v1.Logout;
 import io.omnicast.uscp.v1.NodeInformation;
 import io.omnicast.uscp.v1.PlacementReason;
 import io.omnicast.uscp.v1.ReConfiguration;
+import io.omnicast.uscp.v1.ReStreamingConnection;
 import io.omnicast.uscp.v1.Role;
 import io.omnicast.uscp.v1.Subscription;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -205,6 +207,20 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
         String password = login.getCredentials().getPassword();
         long start = System.nanoTime();
         busy = true;
+        // A reconnect or a flash crowd on a shared account: answered here, without the auth threads' round trip.
+        Account cached = services.accounts().authenticateCached(user, password, address);
+        if (cached != null && (!origin || "origin".equals(cached.role()))) {
+            String nodeId = services.nodeIds().nextIfReserved(origin ? "o" : "n");
+            if (nodeId != null) {
+                if (origin) {
+                    startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity());
+                } else {
+                    startViewer(rid, nodeId, user, channels.get(0), login.getRelayEndpoint(), login.getCapacity(),
+                            start);
+                }
+                return;
+            }
+        }
         services.authExecutor().execute(() -> {
             try {
                 Account account = services.accounts().authenticate(user, password, address);
@@ -327,24 +343,31 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                 relay == null ? null : relay.getHost(), relay == null ? 0 : relay.getPort(),
                 capacity == null ? 0 : capacity.getMaxChildren(), capacity == null ? 0 : capacity.getUplinkKbps(),
                 ctx.channel());
-        Future<ChannelOwner.Outcome> joined = owner.join(viewer, start);
-        joined.addListener(f -> ctx.executor().execute(() -> {
-            ChannelOwner.Outcome outcome = joined.isSuccess() ? joined.getNow()
-                    : ChannelOwner.Outcome.error(ErrorCode.INTERNAL_ERROR, "placement failed: " + joined.cause());
+        // The placement's ticket is queued for signing on the channel thread as soon as the node is placed, and
+        // the session comes back to this event loop once, with the signed reply (one hop less per join).
+        owner.join(viewer, start, outcome -> {
             if (outcome.order() == null) {
-                error(rid, outcome.error(), outcome.message());
-                done();
+                ctx.executor().execute(() -> {
+                    error(rid, outcome.error(), outcome.message());
+                    done();
+                });
                 return;
             }
-            session = viewer;
-            services.register(viewer);
-            if (!ctx.channel().isActive()) {
-                leave("connection-closed", System.nanoTime());
-                done();
-                return;
+            CompletableFuture<ReStreamingConnection> signed;
+            try {
+                signed = services.replies().placement(outcome.order(), PlacementReason.JOIN, rid, true);
+            } catch (RuntimeException e) {
+                signed = CompletableFuture.failedFuture(e);
             }
-            services.replies().placement(outcome.order(), PlacementReason.JOIN, rid, true).whenComplete(
+            signed.whenComplete(
                     (reply, failure) -> ctx.executor().execute(() -> {
+                        session = viewer;
+                        services.register(viewer);
+                        if (!ctx.channel().isActive()) {
+                            leave("connection-closed", System.nanoTime());
+                            done();
+                            return;
+                        }
                         if (failure != null) {
                             error(rid, ErrorCode.INTERNAL_ERROR, "cannot sign the ticket: " + failure.getMessage());
                         } else {
@@ -357,7 +380,7 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                         }
                         done();
                     }));
-        }));
+        });
     }
 
     private void startOrigin(String rid, String nodeId, String user, List<String> channels, Endpoint relay,
