@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,6 +39,11 @@ public final class ServerConfig {
     private final int readerWriteBufferBytes;
     private final Duration slowReaderDropAfter;
     private final Duration rtcpInterval;
+    private final Optional<InetSocketAddress> proxy;
+    private final String originUser;
+    private final String originPassword;
+    private final Optional<String> advertisedHost;
+    private final int originMaxChildren;
 
     private ServerConfig(Builder b) {
         this.bindAddress = b.bindAddress;
@@ -53,6 +59,11 @@ public final class ServerConfig {
         this.readerWriteBufferBytes = b.readerWriteBufferBytes;
         this.slowReaderDropAfter = b.slowReaderDropAfter;
         this.rtcpInterval = b.rtcpInterval;
+        this.proxy = Optional.ofNullable(b.proxy);
+        this.originUser = b.originUser;
+        this.originPassword = b.originPassword;
+        this.advertisedHost = b.advertisedHost.isEmpty() ? Optional.empty() : Optional.of(b.advertisedHost);
+        this.originMaxChildren = b.originMaxChildren;
     }
 
     public static Builder builder() {
@@ -96,6 +107,11 @@ public final class ServerConfig {
                 case "reader.write.buffer.bytes" -> b.readerWriteBufferBytes(intValue(key, v));
                 case "reader.slow.drop.ms" -> b.slowReaderDropAfter(Duration.ofMillis(intValue(key, v)));
                 case "rtcp.interval.ms" -> b.rtcpInterval(Duration.ofMillis(intValue(key, v)));
+                case "proxy.address" -> b.proxy(v);
+                case "origin.user" -> b.originUser(v);
+                case "origin.password" -> b.originPassword(v);
+                case "origin.advertised.host" -> b.advertisedHost(v);
+                case "origin.max.children" -> b.originMaxChildren(intValue(key, v));
                 default -> {
                     if (key.startsWith("channel.") && key.endsWith(".key")) {
                         b.channelKey(key.substring("channel.".length(), key.length() - ".key".length()), v);
@@ -176,6 +192,37 @@ public final class ServerConfig {
         return rtcpInterval;
     }
 
+    /** The proxy this server registers its channels with as their origin; empty: not registered, readers open. */
+    public Optional<InetSocketAddress> proxy() {
+        return proxy;
+    }
+
+    /** The proxy account (role origin) this server logs in with. */
+    public String originUser() {
+        return originUser;
+    }
+
+    public String originPassword() {
+        return originPassword;
+    }
+
+    /**
+     * The host peers reach the RTSP port at, as the proxy hands it out: the configured one, else the bind address,
+     * else (bound to the wildcard) the loopback address, which only suits a single machine.
+     */
+    public String advertisedHost() {
+        if (advertisedHost.isPresent()) {
+            return advertisedHost.get();
+        }
+        return bindAddress.isAnyLocalAddress() ? InetAddress.getLoopbackAddress().getHostAddress()
+                : bindAddress.getHostAddress();
+    }
+
+    /** Hop-1 peers this origin takes per channel. */
+    public int originMaxChildren() {
+        return originMaxChildren;
+    }
+
     /** Builder with the defaults file's values; {@link #build()} validates every field. */
     public static final class Builder {
         private InetAddress bindAddress;
@@ -191,6 +238,11 @@ public final class ServerConfig {
         private int readerWriteBufferBytes = 1 << 20;
         private Duration slowReaderDropAfter = Duration.ofSeconds(5);
         private Duration rtcpInterval = Duration.ofSeconds(2);
+        private InetSocketAddress proxy;
+        private String originUser = "origin";
+        private String originPassword = "";
+        private String advertisedHost = "";
+        private int originMaxChildren = 8;
 
         private Builder() {
             try {
@@ -269,6 +321,54 @@ public final class ServerConfig {
             return this;
         }
 
+        /** {@code HOST:PORT} of the proxy's USCP port; empty or null: do not register. */
+        public Builder proxy(String hostPort) {
+            if (hostPort == null || hostPort.isBlank()) {
+                this.proxy = null;
+                return this;
+            }
+            int colon = hostPort.lastIndexOf(':');
+            int port = -1;
+            if (colon > 0) {
+                try {
+                    port = Integer.parseInt(hostPort.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    port = -1;
+                }
+            }
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("proxy.address must be HOST:PORT with a port between 1 and 65535 "
+                        + "(was '" + hostPort + "')");
+            }
+            String host = hostPort.substring(0, colon);
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            this.proxy = InetSocketAddress.createUnresolved(host, port);
+            return this;
+        }
+
+        public Builder originUser(String user) {
+            this.originUser = user == null ? "" : user;
+            return this;
+        }
+
+        public Builder originPassword(String password) {
+            this.originPassword = password == null ? "" : password;
+            return this;
+        }
+
+        /** The host in the RTSP URL the proxy gives peers; empty: derived from the bind address. */
+        public Builder advertisedHost(String host) {
+            this.advertisedHost = host == null ? "" : host.trim();
+            return this;
+        }
+
+        public Builder originMaxChildren(int n) {
+            this.originMaxChildren = n;
+            return this;
+        }
+
         public ServerConfig build() {
             range("rtspPort", rtspPort, 0, 65535, "");
             range("udpRtpPort", udpRtpPort, 0, 65534, "");
@@ -294,6 +394,13 @@ public final class ServerConfig {
             range("readerWriteBufferBytes", readerWriteBufferBytes, 16 * 1024, 64 << 20, " bytes");
             duration("slowReaderDropAfter", slowReaderDropAfter, Duration.ofMillis(100), Duration.ofMinutes(10));
             duration("rtcpInterval", rtcpInterval, Duration.ofMillis(100), Duration.ofMinutes(1));
+            range("originMaxChildren", originMaxChildren, 0, 10_000, " peers");
+            if (proxy != null && originUser.isEmpty()) {
+                throw new IllegalArgumentException("originUser must be set when proxy is set (was empty)");
+            }
+            if (proxy != null && originPassword.isEmpty()) {
+                throw new IllegalArgumentException("originPassword must be set when proxy is set (was empty)");
+            }
             for (Map.Entry<String, String> e : channelKeys.entrySet()) {
                 if (!CHANNEL_NAME.matcher(e.getKey()).matches()) {
                     throw new IllegalArgumentException("channel name in channel." + e.getKey()

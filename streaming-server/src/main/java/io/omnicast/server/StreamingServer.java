@@ -5,6 +5,8 @@ import io.omnicast.server.channel.ChannelRegistry;
 import io.omnicast.server.channel.ChannelStats;
 import io.omnicast.server.channel.LiveChannel;
 import io.omnicast.server.channel.ReaderAdmission;
+import io.omnicast.server.origin.OriginRegistrations;
+import io.omnicast.server.origin.OriginSession;
 import io.omnicast.server.rtsp.RtspServer;
 import io.omnicast.server.rtsp.UdpMediaPorts;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -28,6 +30,7 @@ public final class StreamingServer implements AutoCloseable {
     private final UdpMediaPorts ports;
     private final ChannelRegistry channels;
     private final RtspServer rtsp;
+    private final OriginRegistrations origins;
 
     private StreamingServer(ServerConfig config, ReaderAdmission admission) {
         this.config = config;
@@ -36,8 +39,14 @@ public final class StreamingServer implements AutoCloseable {
         try {
             // Channels run on the UDP sockets' loop: UDP fan-out then needs no hand-off between threads.
             this.ports = UdpMediaPorts.bind(workers.next(), config.bindAddress(), config.udpRtpPort());
-            this.channels = new ChannelRegistry(config, ports::eventLoop);
-            this.rtsp = RtspServer.start(config, boss, workers, ports, channels, admission);
+            this.origins = config.proxy().isPresent() ? new OriginRegistrations(config, workers) : null;
+            this.channels = origins == null ? new ChannelRegistry(config, ports::eventLoop)
+                    : new ChannelRegistry(config, ports::eventLoop, origins::serve);
+            this.rtsp = RtspServer.start(config, boss, workers, ports, channels,
+                    admission != null ? admission : origins != null ? origins.admission() : ReaderAdmission.ALLOW_ALL);
+            if (origins != null) {
+                origins.rtspPort(rtsp.port());
+            }
         } catch (RuntimeException e) {
             workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -45,16 +54,22 @@ public final class StreamingServer implements AutoCloseable {
         }
         LOG.info("streaming server listening on rtsp://{}:{}/live/<channel>, RTP/RTCP on UDP {}-{}",
                 config.bindAddress().getHostAddress(), rtsp.port(), ports.rtpPort(), ports.rtcpPort());
+        config.proxy().ifPresent(p -> LOG.info("registering channels with proxy {} as origin {} at rtsp://{}:{}; "
+                + "readers need its tickets", p, config.originUser(), config.advertisedHost(), rtsp.port()));
     }
 
-    /** Starts a server that admits every reader. */
+    /**
+     * Starts a server. Without {@link ServerConfig#proxy()} it admits every reader; with one it registers each
+     * announced channel with the proxy as its origin and admits only readers with the proxy's ticket for it
+     * (players on 127.0.0.1/::1 need none).
+     */
     public static StreamingServer start(ServerConfig config) {
-        return new StreamingServer(config, ReaderAdmission.ALLOW_ALL);
+        return new StreamingServer(config, null);
     }
 
     /** Starts a server whose readers must pass {@code admission} (e.g. a ticket verifier). */
     public static StreamingServer start(ServerConfig config, ReaderAdmission admission) {
-        return new StreamingServer(config, admission);
+        return new StreamingServer(config, java.util.Objects.requireNonNull(admission, "admission"));
     }
 
     public ServerConfig config() {
@@ -72,6 +87,11 @@ public final class StreamingServer implements AutoCloseable {
 
     public int udpRtcpPort() {
         return ports.rtcpPort();
+    }
+
+    /** This server's registration with the proxy for {@code channel}, if it has a proxy and the channel was announced. */
+    public Optional<OriginSession> origin(String channel) {
+        return origins == null ? Optional.empty() : origins.session(channel);
     }
 
     /** The live channel {@code name}, if any. */
@@ -111,6 +131,9 @@ public final class StreamingServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (origins != null) {
+            origins.close();
+        }
         channels.endAll("server shutting down");
         rtsp.close();
         ports.close();

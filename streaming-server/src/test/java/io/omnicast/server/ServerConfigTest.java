@@ -2,6 +2,7 @@ package io.omnicast.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,5 +62,21 @@ class ServerConfigTest {
 
     private static String message(ServerConfig.Builder b) {
         return assertThrows(IllegalArgumentException.class, b::build).getMessage();
+    }
+
+    @Test
+    void aProxyNeedsOriginCredentialsAndAHostPort() {
+        IllegalArgumentException noPassword = assertThrows(
+                IllegalArgumentException.class, () -> ServerConfig.builder().proxy("127.0.0.1:7070").build());
+        assertEquals("originPassword must be set when proxy is set (was empty)", noPassword.getMessage());
+        IllegalArgumentException noPort = assertThrows(
+                IllegalArgumentException.class, () -> ServerConfig.builder().proxy("proxy.example"));
+        assertEquals("proxy.address must be HOST:PORT with a port between 1 and 65535 (was 'proxy.example')",
+                noPort.getMessage());
+        ServerConfig c = ServerConfig.builder().bindAddress("127.0.0.3").proxy("proxy.example:7070")
+                .originPassword("pw").build();
+        assertEquals(7070, c.proxy().orElseThrow().getPort());
+        assertEquals("127.0.0.3", c.advertisedHost(), "defaults to the bind address");
+        assertTrue(ServerConfig.defaults().build().proxy().isEmpty(), "no proxy by default: readers stay open");
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -19,11 +20,18 @@ public final class ChannelRegistry {
     private final ServerConfig config;
     private final Supplier<EventExecutor> executors;
     private final LatencyRecorder firstPacketLatency = new LatencyRecorder(4096);
+    private final Consumer<String> claimed;
 
     /** {@code executors} picks the event loop that will own a new channel. */
     public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors) {
+        this(config, executors, name -> { });
+    }
+
+    /** As above; {@code claimed} hears the name of every channel a publisher claims (e.g. to register it). */
+    public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors, Consumer<String> claimed) {
         this.config = config;
         this.executors = executors;
+        this.claimed = claimed;
     }
 
     /** PLAY received to the reader's first packet handed to its transport, for every channel. */
@@ -42,6 +50,7 @@ public final class ChannelRegistry {
             return Optional.empty();
         }
         fresh.executor().execute(() -> fresh.attach(publisher, sdp));
+        claimed.accept(name);
         return Optional.of(fresh);
     }
 

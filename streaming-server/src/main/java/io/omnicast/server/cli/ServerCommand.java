@@ -47,6 +47,24 @@ public class ServerCommand implements Callable<Integer> {
     @Option(names = "--bind", paramLabel = "ADDR", description = "Address to bind (default: 0.0.0.0).")
     String bind;
 
+    @Option(names = "--proxy", paramLabel = "HOST:PORT",
+            description = "Register every published channel with this proxy (USCP) as its origin; readers then need "
+                    + "the proxy's ticket, except players on 127.0.0.1.")
+    String proxy;
+
+    @Option(names = "--origin-user", paramLabel = "USER", description = "Proxy account (role origin) (default: origin).")
+    String originUser;
+
+    @Option(names = "--origin-password", paramLabel = "PASSWORD", description = "Password of the origin account.")
+    String originPassword;
+
+    @Option(names = "--advertised-host", paramLabel = "HOST",
+            description = "Host in the RTSP URL the proxy gives peers (default: the bind address).")
+    String advertisedHost;
+
+    @Option(names = "--origin-max-children", paramLabel = "N", description = "Hop-1 peers per channel (default: 8).")
+    Integer originMaxChildren;
+
     /** Builds the configuration from defaults, the file and the options. */
     public ServerConfig configuration() throws java.io.IOException {
         ServerConfig.Builder b = config == null ? ServerConfig.defaults() : ServerConfig.fromFile(config);
@@ -61,6 +79,21 @@ public class ServerCommand implements Callable<Integer> {
         }
         if (bind != null) {
             b.bindAddress(bind);
+        }
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
+        if (originUser != null) {
+            b.originUser(originUser);
+        }
+        if (originPassword != null) {
+            b.originPassword(originPassword);
+        }
+        if (advertisedHost != null) {
+            b.advertisedHost(advertisedHost);
+        }
+        if (originMaxChildren != null) {
+            b.originMaxChildren(originMaxChildren);
         }
         return b.build();
     }
@@ -91,6 +124,9 @@ public class ServerCommand implements Callable<Integer> {
         out.printf("omnicast server: rtsp://%s:%d/live/<channel> (RTP/RTCP on UDP %d-%d)%s%n",
                 cfg.bindAddress().getHostAddress(), server.rtspPort(), server.udpRtpPort(), server.udpRtcpPort(),
                 cfg.streamKey().isPresent() ? ", publishing needs the stream key" : "");
+        cfg.proxy().ifPresent(p -> out.printf("omnicast server: registering channels with proxy %s:%d as origin '%s' "
+                + "(peers pull from rtsp://%s:%d); readers need a proxy ticket except on 127.0.0.1%n", p.getHostString(),
+                p.getPort(), cfg.originUser(), cfg.advertisedHost(), server.rtspPort()));
         out.flush();
         stopped.await();
         return 0;
