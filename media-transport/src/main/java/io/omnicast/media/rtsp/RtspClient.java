@@ -45,7 +45,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Requests are pipelined one at a time (each waits for its reply). Media arrives at the {@link MediaListener},
  * always on the connection's event loop; track {@code n} uses interleaved channels {@code 2n} and {@code 2n+1}.
- * Thread-safe: every method may be called from any thread.
+ * Thread-safe: every method may be called from any thread, including the connection's event loop and the
+ * callbacks of the futures it returns: nothing waits there (UDP ports are bound asynchronously too).
  */
 public final class RtspClient implements AutoCloseable {
     /** Receives the media of the tracks that were set up; the buffers are released after the call returns. */
@@ -214,31 +215,27 @@ public final class RtspClient implements AutoCloseable {
      * {@code client_port}, and sends to the {@code server_port} of the reply.
      */
     public CompletableFuture<RtspResponse> setupUdp(String controlUrl, int track, boolean record) {
-        UdpTrack udp;
-        try {
-            udp = bindUdpPair(track);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.UDP)
-                .clientPorts(new RtspTransport.Pair(udp.rtp.localAddress().getPort(), udp.rtcp.localAddress().getPort()));
-        if (record) {
-            t.mode("record");
-        }
-        return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
-                null).thenApply(r -> {
-                    RtspTransport reply = RtspTransport.parse(r.header(RtspHeaderNames.TRANSPORT));
-                    if (reply.serverPorts() == null) {
-                        throw new RtspException("SETUP reply without server_port: " + reply, 461);
-                    }
-                    InetSocketAddress server = (InetSocketAddress) channel.remoteAddress();
-                    udp.serverRtp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtp());
-                    udp.serverRtcp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtcp());
-                    synchronized (udpTracks) {
-                        udpTracks.put(track, udp);
-                    }
-                    return r;
-                });
+        return bindUdpPair(track).thenCompose(udp -> {
+            RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.UDP).clientPorts(
+                    new RtspTransport.Pair(udp.rtp.localAddress().getPort(), udp.rtcp.localAddress().getPort()));
+            if (record) {
+                t.mode("record");
+            }
+            return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
+                    null).thenApply(r -> {
+                        RtspTransport reply = RtspTransport.parse(r.header(RtspHeaderNames.TRANSPORT));
+                        if (reply.serverPorts() == null) {
+                            throw new RtspException("SETUP reply without server_port: " + reply, 461);
+                        }
+                        InetSocketAddress server = (InetSocketAddress) channel.remoteAddress();
+                        udp.serverRtp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtp());
+                        udp.serverRtcp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtcp());
+                        synchronized (udpTracks) {
+                            udpTracks.put(track, udp);
+                        }
+                        return r;
+                    });
+        });
     }
 
     public CompletableFuture<RtspResponse> play() {
@@ -401,38 +398,71 @@ public final class RtspClient implements AutoCloseable {
         sendNext();
     }
 
-    private UdpTrack bindUdpPair(int track) {
+    /**
+     * Binds an even RTP port and the next one for RTCP on the connection's local address, without waiting: the
+     * binds complete on the event loop, so this may be called from a reply callback on that loop.
+     */
+    private CompletableFuture<UdpTrack> bindUdpPair(int track) {
+        CompletableFuture<UdpTrack> result = new CompletableFuture<>();
+        bindUdpPair(track, 0, result);
+        return result;
+    }
+
+    private void bindUdpPair(int track, int attempt, CompletableFuture<UdpTrack> result) {
+        if (attempt >= 50) {
+            result.completeExceptionally(new RtspException("could not bind an even/odd UDP port pair for track "
+                    + track, -1));
+            return;
+        }
         Bootstrap b = new Bootstrap().group(channel.eventLoop()).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20);
-        InetSocketAddress local = (InetSocketAddress) channel.localAddress();
-        for (int attempt = 0; attempt < 50; attempt++) {
-            DatagramChannel rtp = (DatagramChannel) b.handler(new UdpHandler(track, false))
-                    .bind(local.getAddress(), 0).syncUninterruptibly().channel();
+        InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
+        b.handler(new UdpHandler(track, false)).bind(local, 0).addListener((ChannelFuture rtpBound) -> {
+            if (!rtpBound.isSuccess()) {
+                result.completeExceptionally(new RtspException("cannot bind a UDP port on " + local.getHostAddress()
+                        + " for track " + track, rtpBound.cause()));
+                return;
+            }
+            DatagramChannel rtp = (DatagramChannel) rtpBound.channel();
             int port = rtp.localAddress().getPort();
             if (port % 2 != 0 || port == 65534) {
                 rtp.close();
-                continue;
+                bindUdpPair(track, attempt + 1, result);
+                return;
             }
-            ChannelFuture rtcp = b.handler(new UdpHandler(track, true)).bind(local.getAddress(), port + 1)
-                    .awaitUninterruptibly();
-            if (rtcp.isSuccess()) {
+            b.handler(new UdpHandler(track, true)).bind(local, port + 1).addListener((ChannelFuture rtcpBound) -> {
+                if (!rtcpBound.isSuccess()) {
+                    rtp.close();
+                    bindUdpPair(track, attempt + 1, result);
+                    return;
+                }
                 UdpTrack t = new UdpTrack();
                 t.rtp = rtp;
-                t.rtcp = (DatagramChannel) rtcp.channel();
+                t.rtcp = (DatagramChannel) rtcpBound.channel();
                 channel.closeFuture().addListener(f -> {
                     t.rtp.close();
                     t.rtcp.close();
                 });
-                return t;
-            }
-            rtp.close();
-        }
-        throw new RtspException("could not bind an even/odd UDP port pair for track " + track, -1);
+                result.complete(t);
+            });
+        });
     }
 
+    /** Closes the connection (and its UDP sockets) without waiting; completes when it is closed. */
+    public CompletableFuture<Void> closeAsync() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        channel.close().addListener(f -> closed.complete(null));
+        return closed;
+    }
+
+    /** Closes the connection; waits for it unless called on the connection's own event loop (never blocks there). */
     @Override
     public void close() {
-        channel.close().syncUninterruptibly();
+        if (channel.eventLoop().inEventLoop()) {
+            channel.close();
+        } else {
+            channel.close().syncUninterruptibly();
+        }
     }
 
     private final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {

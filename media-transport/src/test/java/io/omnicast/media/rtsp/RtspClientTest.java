@@ -182,4 +182,47 @@ class RtspClientTest {
         server.close().sync();
         udpServer.close().sync();
     }
+
+    /**
+     * Regression: setupUdp bound its ports with a blocking sync, which Netty refuses on the event loop where
+     * replies complete (BlockingOperationException), so callers had to hop threads before SETUP.
+     */
+    @Test
+    void setsUpUdpFromAReplyCallbackOnTheEventLoop() throws Exception {
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RtspCodecs.addCodec(ch.pipeline(), RtspLimits.defaults());
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
+                                FullHttpResponse res = RtspResponses.response(r, HttpResponseStatus.OK, null);
+                                res.headers().set(RtspHeaderNames.SESSION, "l00p");
+                                if (r.method().name().equals("SETUP")) {
+                                    res.headers().set(RtspHeaderNames.TRANSPORT, r.headers().get(
+                                            RtspHeaderNames.TRANSPORT) + ";server_port=40000-40001");
+                                }
+                                ctx.writeAndFlush(res);
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        List<Boolean> onLoop = new CopyOnWriteArrayList<>();
+        try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            RtspResponse played = client.options().thenCompose(r -> {
+                onLoop.add(client.channel().eventLoop().inEventLoop());
+                return client.setupUdp(client.url() + "/trackID=0", 0, false);
+            }).thenCompose(r -> {
+                onLoop.add(client.channel().eventLoop().inEventLoop());
+                return client.setupUdp(client.url() + "/trackID=1", 1, false);
+            }).thenCompose(r -> client.play()).get(10, TimeUnit.SECONDS);
+            assertEquals(200, played.code());
+            assertEquals(List.of(true, true), onLoop, "SETUP was called from the event loop");
+            assertEquals("l00p", client.session());
+        }
+        server.close().sync();
+    }
 }
