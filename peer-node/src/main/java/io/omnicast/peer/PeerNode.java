@@ -380,8 +380,12 @@ public final class PeerNode implements AutoCloseable {
                 lastPacketNanos == 0 ? System.nanoTime() : lastPacketNanos);
         recoveries.add(pendingRecovery);
         state = "recovering";
-        // Go to a backup at once while the proxy decides; its answer may move us again, seamlessly.
-        backups.stream().filter(b -> !b.nodeId().equals(parent.nodeId())).findFirst().ifPresent(this::switchTo);
+        // The proxy knows today's tree; the backups are from the last placement and may since have moved below
+        // us (joining one then would make a loop with no source). So: ask the proxy, and fall back to a backup
+        // only while the proxy is away.
+        if (proxy == null || !proxy.isLoggedIn()) {
+            backups.stream().filter(b -> !b.nodeId().equals(parent.nodeId())).findFirst().ifPresent(this::switchTo);
+        }
         if (proxy != null && proxy.isLoggedIn()) {
             proxy.reportParentFailure(parent.nodeId(), reason, highestSeq < 0 ? null : highestSeq, detail)
                     .whenComplete((placement, failure) -> {
@@ -390,7 +394,7 @@ public final class PeerNode implements AutoCloseable {
                             loop.execute(() -> retryParent(parent));
                         }
                     });
-        } else {
+        } else if (backups.stream().noneMatch(b -> !b.nodeId().equals(parent.nodeId()))) {
             loop.schedule(() -> retryParent(parent), RETRY_PARENT_MILLIS, TimeUnit.MILLISECONDS);
         }
     }

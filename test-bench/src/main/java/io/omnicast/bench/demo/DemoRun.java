@@ -87,6 +87,7 @@ public class DemoRun implements Callable<Integer> {
                     + peerCount + ")");
         }
         Path dir = Files.createTempDirectory("omnicast-demo");
+        childClassPath = snapshotClassPath(dir);
         NioEventLoopGroup group = new NioEventLoopGroup(1);
         ProxyServer proxy = null;
         StreamingServer server = null;
@@ -203,11 +204,46 @@ public class DemoRun implements Callable<Integer> {
         }
     }
 
-    /** The same launcher (this JVM's class path) running one command as a child process. */
-    private static Process launcher(Path log, String... args) throws java.io.IOException {
+    /**
+     * A private copy of this JVM's class path for the child processes: they load classes lazily for minutes, and a
+     * rebuild replacing a jar under a running JVM crashes it (SIGSEGV in class loading), which happened on the
+     * shared build machine.
+     */
+    private static String snapshotClassPath(Path dir) throws java.io.IOException {
+        List<String> copies = new ArrayList<>();
+        int n = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path source = Path.of(entry);
+            if (!Files.exists(source)) {
+                continue;
+            }
+            Path target = dir.resolve("classpath").resolve((n++) + "-" + source.getFileName());
+            Files.createDirectories(target.getParent());
+            if (Files.isDirectory(source)) {
+                try (var files = Files.walk(source)) {
+                    for (Path file : (Iterable<Path>) files::iterator) {
+                        Path to = target.resolve(source.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(to);
+                        } else {
+                            Files.copy(file, to);
+                        }
+                    }
+                }
+            } else {
+                Files.copy(source, target);
+            }
+            copies.add(target.toString());
+        }
+        return String.join(java.io.File.pathSeparator, copies);
+    }
+
+    private String childClassPath;
+
+    /** The same launcher (a snapshot of this JVM's class path) running one command as a child process. */
+    private Process launcher(Path log, String... args) throws java.io.IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-                "io.omnicast.launcher.OmniCast"));
+                .toString(), "-Xmx128m", "-cp", childClassPath, "io.omnicast.launcher.OmniCast"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
