@@ -232,7 +232,8 @@ public final class PeerNode implements AutoCloseable {
                 resume);
         state = current == null ? "connecting" : "recovering";
         ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
-                config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress()).whenComplete((opened, failure) -> loop.execute(() -> {
+                config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress(),
+                config.bindAddress()).whenComplete((opened, failure) -> loop.execute(() -> {
                     if (!parent.nodeId().equals(openingFor)) {
                         if (opened != null) {
                             opened.close(); // superseded while it opened

@@ -84,6 +84,7 @@ public final class ParentLink implements AutoCloseable {
     private final int rtpTimeoutFrames;
     private final Duration udpFallback;
     private long minSilenceNanos = TimeUnit.MILLISECONDS.toNanos(60);
+    private volatile java.net.InetAddress localAddress;
     private final long reporterSsrc;
     private final String cname;
     private final Map<Integer, Source> reception = new HashMap<>();
@@ -124,8 +125,17 @@ public final class ParentLink implements AutoCloseable {
     public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
             EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
             String cname) {
+        return open(parent, transport, resumeSequence, group, events, rtpTimeoutFrames, udpFallback, reporterSsrc,
+                cname, null);
+    }
+
+    /** As above, connecting out from {@code localAddress} (the peer's {@code --bind}), or any when null. */
+    public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
+            EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
+            String cname, java.net.InetAddress localAddress) {
         ParentLink link = new ParentLink(parent, transport, group, events, rtpTimeoutFrames, udpFallback,
                 reporterSsrc, cname);
+        link.localAddress = localAddress;
         return link.start(resumeSequence);
     }
 
@@ -198,7 +208,9 @@ public final class ParentLink implements AutoCloseable {
         startedNanos = System.nanoTime();
         CompletableFuture<ParentLink> result = new CompletableFuture<>();
         String url = withTicket(parent.rtspUrl(), parent.ticket());
-        RtspClient.connect(url, RtspClient.Options.defaults(), loop).thenCompose(c -> {
+        RtspClient.Options options = localAddress == null || localAddress.isAnyLocalAddress()
+                ? RtspClient.Options.defaults() : RtspClient.Options.defaults().withLocalAddress(localAddress);
+        RtspClient.connect(url, options, loop).thenCompose(c -> {
             client = c;
             c.channel().closeFuture().addListener(f -> loop.execute(() -> fail(FailureReason.CONNECTION_CLOSED,
                     "RTSP connection to " + parent.nodeId() + " closed")));
