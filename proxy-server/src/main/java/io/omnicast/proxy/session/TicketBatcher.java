@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,8 @@ public final class TicketBatcher implements AutoCloseable {
     private final TicketSigner signer;
     private final LinkedBlockingQueue<Group> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    /** Groups queued or being signed; a group leaves only after its tokens are completed. */
+    private final AtomicInteger unfinished = new AtomicInteger();
     private volatile boolean running = true;
 
     public TicketBatcher(TicketSigner signer) {
@@ -53,21 +56,47 @@ public final class TicketBatcher implements AutoCloseable {
     /** One placement's ticket; under load it may wait up to {@link #GATHER_NANOS} to share a signature. */
     public CompletableFuture<String> sign(Ticket ticket) {
         CompletableFuture<String> token = new CompletableFuture<>();
+        unfinished.incrementAndGet();
         queue.add(new Group(List.of(ticket), List.of(token), false, System.nanoTime()));
         return token;
     }
 
     /**
-     * Queues the tickets as one urgent group (the pushes of one departure), so they share a signature (up to
-     * {@link TicketFormat#MAX_BATCH}) and are signed as soon as the signer is free.
+     * Signs the tickets as one urgent group (the pushes of one departure), so they share a signature (up to
+     * {@link TicketFormat#MAX_BATCH}). When nothing is queued or being signed, they are signed at once on the
+     * calling thread, which saves the hand-off to the signer thread (under load a thread wake-up can wait
+     * milliseconds for a core); otherwise they queue behind the earlier tickets, so that a node never receives a
+     * push before the reply to its own join.
      */
     public List<CompletableFuture<String>> signAll(List<Ticket> tickets) {
         List<CompletableFuture<String>> tokens = new ArrayList<>(tickets.size());
         for (int i = 0; i < tickets.size(); i++) {
             tokens.add(new CompletableFuture<>());
         }
+        if (unfinished.get() == 0) {
+            sign(tickets, tokens);
+            return tokens;
+        }
+        unfinished.incrementAndGet();
         queue.add(new Group(List.copyOf(tickets), tokens, true, System.nanoTime()));
         return tokens;
+    }
+
+    private void sign(List<Ticket> tickets, List<CompletableFuture<String>> tokens) {
+        try {
+            for (int from = 0; from < tickets.size(); from += TicketFormat.MAX_BATCH) {
+                int to = Math.min(tickets.size(), from + TicketFormat.MAX_BATCH);
+                List<String> signed = signer.signAll(tickets.subList(from, to));
+                for (int i = from; i < to; i++) {
+                    tokens.get(i).complete(signed.get(i - from));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("signing a batch of {} tickets failed", tickets.size(), e);
+            for (CompletableFuture<String> token : tokens) {
+                token.completeExceptionally(e);
+            }
+        }
     }
 
     private void run() {
@@ -115,23 +144,13 @@ public final class TicketBatcher implements AutoCloseable {
                     tickets.addAll(g.tickets());
                     tokens.addAll(g.tokens());
                 }
-                for (int from = 0; from < tickets.size(); from += TicketFormat.MAX_BATCH) {
-                    int to = Math.min(tickets.size(), from + TicketFormat.MAX_BATCH);
-                    List<String> signed = signer.signAll(tickets.subList(from, to));
-                    for (int i = from; i < to; i++) {
-                        tokens.get(i).complete(signed.get(i - from));
-                    }
-                }
+                sign(tickets, tokens);
                 lastSigned = System.nanoTime();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                LOG.error("signing a batch of {} tickets failed", tickets.size(), e);
-                for (CompletableFuture<String> token : tokens) {
-                    token.completeExceptionally(e);
-                }
             } finally {
+                unfinished.addAndGet(-groups.size());
                 groups.clear();
                 tickets.clear();
                 tokens.clear();
