@@ -4,19 +4,29 @@ import io.omnicast.bridge.media.AudioTrack;
 import io.omnicast.bridge.media.StreamInfo;
 import io.omnicast.bridge.media.VideoTrack;
 import io.omnicast.media.h264.ParameterSets;
+import io.omnicast.media.sdp.AacTrackFormat;
+import io.omnicast.media.sdp.Fmtp;
+import io.omnicast.media.sdp.H264TrackFormat;
+import io.omnicast.media.sdp.MediaDescription;
+import io.omnicast.media.sdp.SdpTypes.Attribute;
+import io.omnicast.media.sdp.SdpTypes.Connection;
+import io.omnicast.media.sdp.SdpTypes.Origin;
+import io.omnicast.media.sdp.SdpWriter;
+import io.omnicast.media.sdp.SessionDescription;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
- * The SDP (<a href="https://www.rfc-editor.org/rfc/rfc8866">RFC 8866</a>) the bridge ANNOUNCEs, written from the
- * streams the source actually delivers: H.264 per <a href="https://www.rfc-editor.org/rfc/rfc6184#section-8.1">RFC
- * 6184 section 8.1</a> ({@code profile-level-id} and {@code sprop-parameter-sets} from the real SPS/PPS, via
- * media-transport's {@link ParameterSets}), AAC as {@code mpeg4-generic} AAC-hbr per
+ * The SDP (<a href="https://www.rfc-editor.org/rfc/rfc8866">RFC 8866</a>) the bridge ANNOUNCEs, built from the
+ * streams the source actually delivers and written by media-transport's {@link SdpWriter}: H.264 per
+ * <a href="https://www.rfc-editor.org/rfc/rfc6184#section-8.1">RFC 6184 section 8.1</a> ({@code profile-level-id}
+ * and {@code sprop-parameter-sets} from the real SPS/PPS), AAC as {@code mpeg4-generic} AAC-hbr per
  * <a href="https://www.rfc-editor.org/rfc/rfc3640#section-4.1">RFC 3640 section 4.1</a> with the real
  * AudioSpecificConfig.
- *
- * <p>A small adapter: media-transport's SDP writer had not landed when the bridge was written; the H.264 parameter
- * arithmetic is theirs, only the text layout is here.
  */
 public final class SdpDescription {
     public static final int VIDEO_PAYLOAD_TYPE = 96;
@@ -24,6 +34,7 @@ public final class SdpDescription {
     public static final int VIDEO_CLOCK_RATE = 90_000;
     public static final int VIDEO_TRACK = 0;
     public static final int AUDIO_TRACK = 1;
+    private static final String TOOL = "OmniCast encoder-bridge";
 
     private SdpDescription() {
     }
@@ -34,44 +45,47 @@ public final class SdpDescription {
     }
 
     public static String write(StreamInfo info, long sessionId) {
-        StringBuilder sdp = new StringBuilder(512);
-        line(sdp, "v=0");
-        line(sdp, "o=- " + sessionId + " 1 IN IP4 127.0.0.1");
-        line(sdp, "s=OmniCast encoder-bridge");
-        line(sdp, "c=IN IP4 0.0.0.0");
-        line(sdp, "t=0 0");
-        line(sdp, "a=tool:OmniCast encoder-bridge");
-        line(sdp, "a=control:*");
-        video(sdp, info.video());
-        info.audio().ifPresent(audio -> audio(sdp, audio));
-        return sdp.toString();
+        List<MediaDescription> media = new ArrayList<>(2);
+        media.add(video(info.video()));
+        info.audio().ifPresent(audio -> media.add(audio(audio)));
+        SessionDescription session = SessionDescription.of(
+                new Origin("-", Long.toString(sessionId), "1", "IN", "IP4", "127.0.0.1"), TOOL,
+                new Connection("IN", "IP4", "0.0.0.0"),
+                List.of(new Attribute("tool", TOOL), new Attribute("control", "*")), media);
+        return SdpWriter.write(session);
     }
 
-    private static void video(StringBuilder sdp, VideoTrack video) {
+    private static MediaDescription video(VideoTrack video) {
         ParameterSets sets = ParameterSets.of(video.sps(), video.pps());
-        line(sdp, "m=video 0 RTP/AVP " + VIDEO_PAYLOAD_TYPE);
-        line(sdp, "a=rtpmap:" + VIDEO_PAYLOAD_TYPE + " H264/" + VIDEO_CLOCK_RATE);
-        line(sdp, "a=fmtp:" + VIDEO_PAYLOAD_TYPE + " packetization-mode=1; profile-level-id=" + sets.profileLevelId()
-                + "; sprop-parameter-sets=" + sets.toSprop());
+        Fmtp fmtp = new H264TrackFormat(VIDEO_PAYLOAD_TYPE, VIDEO_CLOCK_RATE, 1, sets.profileLevelId(), sets).toFmtp();
+        List<Attribute> attributes = new ArrayList<>();
+        attributes.add(new Attribute("rtpmap", VIDEO_PAYLOAD_TYPE + " " + H264TrackFormat.ENCODING_NAME + "/"
+                + VIDEO_CLOCK_RATE));
+        attributes.add(new Attribute("fmtp", fmtp.toString()));
         if (video.width() > 0 && video.height() > 0) {
-            line(sdp, "a=cliprect:0,0," + video.height() + "," + video.width());
+            attributes.add(new Attribute("cliprect", "0,0," + video.height() + "," + video.width()));
         }
         if (video.frameRate() > 0) {
-            line(sdp, String.format(Locale.ROOT, "a=framerate:%.3f", video.frameRate()));
+            attributes.add(new Attribute("framerate", String.format(Locale.ROOT, "%.3f", video.frameRate())));
         }
-        line(sdp, "a=control:" + control(VIDEO_TRACK));
+        attributes.add(new Attribute("control", control(VIDEO_TRACK)));
+        return MediaDescription.rtp("video", List.of(Integer.toString(VIDEO_PAYLOAD_TYPE)), attributes);
     }
 
-    private static void audio(StringBuilder sdp, AudioTrack audio) {
-        line(sdp, "m=audio 0 RTP/AVP " + AUDIO_PAYLOAD_TYPE);
-        line(sdp, "a=rtpmap:" + AUDIO_PAYLOAD_TYPE + " mpeg4-generic/" + audio.sampleRate() + "/" + audio.channels());
-        line(sdp, "a=fmtp:" + AUDIO_PAYLOAD_TYPE + " streamtype=5; profile-level-id=1; mode=AAC-hbr; sizelength="
-                + AacPacketizer.SIZE_LENGTH_BITS + "; indexlength=3; indexdeltalength=3; config="
-                + HexFormat.of().formatHex(audio.audioSpecificConfig()));
-        line(sdp, "a=control:" + control(AUDIO_TRACK));
-    }
-
-    private static void line(StringBuilder sdp, String line) {
-        sdp.append(line).append("\r\n");
+    private static MediaDescription audio(AudioTrack audio) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("streamtype", "5");
+        parameters.put("profile-level-id", "1");
+        parameters.put("mode", AacTrackFormat.MODE_AAC_HBR);
+        parameters.put("sizelength", Integer.toString(AacPacketizer.SIZE_LENGTH_BITS));
+        parameters.put("indexlength", "3");
+        parameters.put("indexdeltalength", "3");
+        parameters.put("config", HexFormat.of().formatHex(audio.audioSpecificConfig()));
+        List<Attribute> attributes = List.of(
+                new Attribute("rtpmap", AUDIO_PAYLOAD_TYPE + " mpeg4-generic/" + audio.sampleRate() + "/"
+                        + audio.channels()),
+                new Attribute("fmtp", new Fmtp(AUDIO_PAYLOAD_TYPE, parameters).toString()),
+                new Attribute("control", control(AUDIO_TRACK)));
+        return MediaDescription.rtp("audio", List.of(Integer.toString(AUDIO_PAYLOAD_TYPE)), attributes);
     }
 }
