@@ -10,7 +10,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * it must work on a fresh clone before anything is built.
  */
 @Command(name = "test", mixinStandardHelpOptions = true,
-        description = {"Install what the tests need (Debian's ffmpeg) if missing, then run the whole test suite "
+        description = {"Install what the tests need (Debian's ffmpeg and GStreamer) if missing, then run the whole test suite "
                 + "(mvn -B verify). Exit code is the suite's.",
             "Extra arguments are passed to Maven, e.g. ./omnicast test -pl protocol-xsd"})
 final class TestCommand implements Callable<Integer> {
