@@ -385,6 +385,9 @@ public final class ProxyLoadBench implements Callable<Integer> {
             for (Channel ch : channels) {
                 ch.close();
             }
+            for (Channel ch : channels) {
+                ch.closeFuture().syncUninterruptibly();
+            }
             if (!report) {
                 return;
             }
@@ -417,6 +420,8 @@ public final class ProxyLoadBench implements Callable<Integer> {
             for (Client origin : origins) {
                 origin.close();
             }
+            // the proxy finishes this scenario's departures (and their events) before the next one is measured
+            Thread.sleep(2000);
         }
     }
 
