@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,6 +80,7 @@ public final class TicketBatcher implements AutoCloseable {
         }
         unfinished.incrementAndGet();
         queue.add(new Group(List.copyOf(tickets), tokens, true, System.nanoTime()));
+        LockSupport.unpark(thread); // it may be waiting for company for join tickets
         return tokens;
     }
 
@@ -104,11 +106,9 @@ public final class TicketBatcher implements AutoCloseable {
         List<Ticket> tickets = new ArrayList<>(TicketFormat.MAX_BATCH);
         List<CompletableFuture<String>> tokens = new ArrayList<>(TicketFormat.MAX_BATCH);
         long lastSigned = System.nanoTime() - BUSY_NANOS;
-        Group carried = null; // taken while gathering but too big for that batch: first of the next
         while (running) {
             try {
-                Group first = carried != null ? carried : queue.take();
-                carried = null;
+                Group first = queue.take();
                 groups.add(first);
                 int queued = first.tickets().size();
                 boolean urgent = first.urgent();
@@ -116,6 +116,8 @@ public final class TicketBatcher implements AutoCloseable {
                         : first.queuedAt();
                 // take more groups while the whole of the next one still fits the batch; while busy and nothing
                 // urgent is queued, wait for them until the first group's deadline
+                // (the wait is a park, not a blocking poll: a poll would wake this thread for every join's ticket;
+                // only urgent groups unpark it early)
                 while (queued < TicketFormat.MAX_BATCH) {
                     Group next = queue.peek();
                     if (next == null) {
@@ -123,14 +125,11 @@ public final class TicketBatcher implements AutoCloseable {
                         if (urgent || left <= 0) {
                             break;
                         }
-                        next = queue.poll(left, TimeUnit.NANOSECONDS);
-                        if (next == null) {
-                            break;
+                        LockSupport.parkNanos(this, left);
+                        if (Thread.interrupted()) {
+                            throw new InterruptedException();
                         }
-                        if (queued + next.tickets().size() > TicketFormat.MAX_BATCH) {
-                            carried = next;
-                            break;
-                        }
+                        continue;
                     } else if (queued + next.tickets().size() <= TicketFormat.MAX_BATCH) {
                         queue.poll();
                     } else {
