@@ -4,6 +4,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.server.channel.ChannelRegistry;
 import io.omnicast.server.channel.ChannelStats;
 import io.omnicast.server.channel.LiveChannel;
+import io.omnicast.server.channel.PublishedSdp;
 import io.omnicast.server.channel.ReaderAdmission;
 import io.omnicast.server.origin.OriginRegistrations;
 import io.omnicast.server.origin.OriginSession;
@@ -97,6 +98,22 @@ public final class StreamingServer implements AutoCloseable {
     /** The live channel {@code name}, if any. */
     public Optional<LiveChannel> channel(String name) {
         return channels.live(name);
+    }
+
+    /**
+     * Publishes {@code channel} from this JVM: the channel goes live at once with the tracks {@code sdp} describes,
+     * and readers get the packets {@link LocalPublisher#offer} hands in, unchanged. Fails with
+     * {@link IllegalArgumentException} for an unusable SDP and {@link IllegalStateException} if the channel already
+     * has a publisher.
+     */
+    public LocalPublisher publishLocal(String channel, String sdp) {
+        PublishedSdp described = PublishedSdp.parse(sdp);
+        LocalPublisher.Endpoint endpoint = new LocalPublisher.Endpoint();
+        LiveChannel live = channels.claim(channel, endpoint, described).orElseThrow(() -> new IllegalStateException(
+                "channel " + channel + " already has a publisher"));
+        live.startRecording(); // queued on the channel's loop after the claim's attach, before any offer
+        LOG.info("channel {}: published in-process ({})", channel, endpoint.id());
+        return new LocalPublisher(live, endpoint);
     }
 
     /** Stats of every channel (waits briefly for each channel's loop). */

@@ -332,7 +332,8 @@ public final class LiveChannel {
                 }
                 PacketRingBuffer ring = rings[t];
                 if (t == videoTrack) {
-                    if (resumeSequence != NO_RESUME && resume(ring, resumeSequence, state, t, starts)) {
+                    if (resumeSequence != NO_RESUME && (resume(ring, resumeSequence, state, t, starts)
+                            || resumeAtLiveEdge(ring, resumeSequence, state, t, starts))) {
                         continue;
                     }
                     state.cursors[t] = ring.startAtLatestKeyframe();
@@ -382,6 +383,30 @@ public final class LiveChannel {
             starts.add(new StartPoint(track, sequence, RtpPacket.parse(buffered).timestamp()));
         } finally {
             buffered.release();
+        }
+        return true;
+    }
+
+    /**
+     * A child that failed over with nothing missing asks for the packet that has not arrived yet (the next one):
+     * it starts there, at the live edge, instead of replaying from the latest keyframe. RTP-Info then carries the
+     * newest packet's timestamp (the next one's is not known yet). False for any other sequence.
+     */
+    private boolean resumeAtLiveEdge(PacketRingBuffer ring, int sequence, ReaderState state, int track,
+            List<StartPoint> starts) {
+        int newest = newestSequence[track];
+        if (newest < 0 || SequenceNumber.next(newest) != sequence) {
+            return false;
+        }
+        ByteBuf last = ring.get(newest);
+        if (last == null) {
+            return false;
+        }
+        try {
+            state.cursors[track] = ring.startAt(sequence);
+            starts.add(new StartPoint(track, sequence, RtpPacket.parse(last).timestamp()));
+        } finally {
+            last.release();
         }
         return true;
     }
@@ -525,6 +550,23 @@ public final class LiveChannel {
         state.reader.sendRtp(track, buf);
         state.retransmitted++;
         return true;
+    }
+
+    /**
+     * Tells every reader now, with RTCP BYE, that the stream here is about to end (a relay leaving), while they
+     * stay attached and keep getting packets until the channel ends: a reader can open its next source first.
+     */
+    public void announceDeparture(String reason) {
+        executor.execute(() -> {
+            if (ended) {
+                return;
+            }
+            LOG.info("channel {}: departure announced to {} reader(s) ({})", name, readers.size(), reason);
+            for (ReaderState r : readers.values()) {
+                rtcp.sendBye(r, reason);
+                r.reader.flush();
+            }
+        });
     }
 
     /** Ends the channel: readers get RTCP BYE and are closed, the publisher is closed with {@code reason}. */

@@ -118,6 +118,27 @@ class ResumeIT {
     }
 
     @Test
+    void resumesAtTheLiveEdgeWhenTheRequestedPacketIsTheNextToArrive() throws Exception {
+        List<byte[]> sent = publisher.sentVideo();
+        int next = (seq(sent.get(sent.size() - 1)) + 1) & 0xFFFF;
+        FirstVideo media = new FirstVideo();
+        try (RtspClient c = RtspClient.connect(url, RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            c.mediaListener(media);
+            RtspResponse describe = c.describe().get(5, TimeUnit.SECONDS);
+            c.setupTcp(RtspClient.resolveControl(describe.header("Content-Base"), "trackID=0"), 0, false)
+                    .get(5, TimeUnit.SECONDS);
+            RtspResponse play = c.request(RtspMethods.PLAY, c.url(), Map.of(RtspHeaderNames.RANGE, "npt=0.000-",
+                    "X-OmniCast-Resume-Seq", Integer.toString(next)), null, null).get(5, TimeUnit.SECONDS);
+            assertEquals(next, RtpInfo.parse(play.header("RTP-Info")).entries().get(0).seq().getAsInt(),
+                    "RTP-Info names the next packet, not the latest keyframe");
+            publisher.sendFrame();
+            byte[] first = media.video.poll(10, TimeUnit.SECONDS);
+            List<byte[]> now = publisher.sentVideo();
+            assertArrayEquals(now.get(sent.size()), first, "the first packet is the one sent after PLAY");
+        }
+    }
+
+    @Test
     void startsAtTheLatestKeyframeWhenTheRequestedPacketIsNoLongerBuffered() throws Exception {
         List<byte[]> sent = publisher.sentVideo();
         assertEquals(65010, seq(sent.get(10)));
