@@ -156,6 +156,64 @@ class LocalPublisherIT {
     }
 
     @Test
+    void aReaderThatSaidByeNoLongerCountsAgainstTheLimit() throws Exception {
+        server.close();
+        server = StreamingServer.start(ServerConfig.builder().bindAddress("127.0.0.1").rtspPort(FreePorts.tcp())
+                .udpRtpPort(FreePorts.udpPair()).maxReadersPerChannel(1).build());
+        LocalPublisher publisher = server.publishLocal("full", SyntheticPublisher.SDP);
+        for (int i = 0; i < 12; i++) {
+            sendFrame(publisher);
+        }
+        String url = "rtsp://127.0.0.1:" + server.rtspPort() + "/live/full";
+        Media leaving = new Media();
+        Media replacing = new Media();
+        try (RtspClient first = play(url, leaving)) {
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> play(url, new Media()).close(),
+                    "the only slot is taken (453)");
+            ByteBuf bye = ByteBufAllocator.DEFAULT.buffer(64);
+            RtcpCodec.write(List.of(new io.omnicast.media.rtcp.ReceiverReport(0x1234L, List.of()),
+                    Goodbye.of(0x1234L, "relay leaving")), bye);
+            first.sendRtcp(0, bye);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            RtspClient second = null;
+            while (second == null) {
+                try {
+                    second = play(url, replacing);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    assertTrue(System.nanoTime() < deadline, "the replacement was not admitted: " + e.getMessage());
+                    Thread.sleep(20);
+                }
+            }
+            try (RtspClient admitted = second) {
+                sendFrame(publisher);
+                assertNotNull(replacing.video.poll(5, TimeUnit.SECONDS), "the replacement gets packets");
+                assertNotNull(leaving.video.poll(5, TimeUnit.SECONDS), "the leaving reader still gets packets");
+            }
+        }
+        publisher.close();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (offered.stream().anyMatch(b -> b.refCnt() > 1) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        offered.forEach(b -> assertTrue(b.release(), "the channel released every packet it was offered"));
+    }
+
+    private RtspClient play(String url, Media media) throws Exception {
+        RtspClient c = RtspClient.connect(url, RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS);
+        try {
+            c.mediaListener(media);
+            RtspResponse describe = c.describe().get(5, TimeUnit.SECONDS);
+            c.setupTcp(RtspClient.resolveControl(describe.header("Content-Base"), "trackID=0"), 0, false)
+                    .get(5, TimeUnit.SECONDS);
+            c.play().get(5, TimeUnit.SECONDS);
+            return c;
+        } catch (Exception e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    @Test
     void refusesASecondPublisherForTheSameChannel() {
         server.publishLocal("taken", SyntheticPublisher.SDP);
         assertThrows(IllegalStateException.class, () -> server.publishLocal("taken", SyntheticPublisher.SDP));

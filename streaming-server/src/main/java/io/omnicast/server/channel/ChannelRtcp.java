@@ -119,6 +119,9 @@ final class ChannelRtcp {
                 state.cumulativeLost = b.cumulativeLost();
                 state.jitterMillis = b.jitter() * 1000.0 / channel.track(index).clockRate();
             }
+            if (p instanceof Goodbye) {
+                state.departing = true; // a relay leaving: its slot is free for the child that replaces it
+            }
             if (p instanceof GenericNack nack) {
                 for (int seq : nack.lostSequences()) {
                     state.nacks++;

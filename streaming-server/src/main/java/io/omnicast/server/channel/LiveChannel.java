@@ -239,6 +239,20 @@ public final class LiveChannel {
         }
     }
 
+    /**
+     * Readers that count against the limit: not those that said RTCP BYE. A relay that leaves says BYE to its
+     * parent and keeps reading until its own children have moved; the child taking its place is admitted meanwhile.
+     */
+    private int staying() {
+        int n = 0;
+        for (ReaderState r : readers.values()) {
+            if (!r.departing) {
+                n++;
+            }
+        }
+        return n;
+    }
+
     private void rememberKeyframePositions(PacketRingBuffer ring) {
         Keyframe k = ring.latestKeyframe();
         if (k == null || k.packetIndex() == lastKeyframeIndex) {
@@ -318,7 +332,7 @@ public final class LiveChannel {
             if (!live) {
                 throw new IllegalStateException("channel " + name + " is not live");
             }
-            if (!readers.containsKey(reader) && readers.size() >= config.maxReadersPerChannel()) {
+            if (!readers.containsKey(reader) && staying() >= config.maxReadersPerChannel()) {
                 throw new ChannelFullException("channel " + name + " has its maximum of "
                         + config.maxReadersPerChannel() + " readers");
             }
@@ -688,6 +702,8 @@ public final class LiveChannel {
         final long[] octetsSent;
         boolean active;
         boolean skipping;
+        /** It sent RTCP BYE: leaving soon, no longer counted against the reader limit. */
+        boolean departing;
         long skipFromKeyframe;
         long unwritableSinceNanos;
         final boolean[] midAccessUnit;
