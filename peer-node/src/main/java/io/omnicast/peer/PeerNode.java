@@ -61,6 +61,8 @@ public final class PeerNode implements AutoCloseable {
     /** How long a missing packet may be repaired by NACK before it counts as lost. */
     /** Pause before connecting again to a parent nobody replaced. */
     private static final long RETRY_PARENT_MILLIS = 200;
+    /** How long a leaving relay keeps serving children that have not yet moved to their next parent. */
+    private static final Duration DEPARTURE_LINGER = Duration.ofSeconds(1);
     private static final long REPAIR_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
 
     /** One fail-over: why, the gap without packets, and what stayed lost after repair. */
@@ -72,6 +74,12 @@ public final class PeerNode implements AutoCloseable {
         volatile String toParent;
         volatile long gapMs = -1;
         volatile long packetsLostAfterRepair;
+        /** The sequence number asked of the new parent ({@code X-OmniCast-Resume-Seq}), or -1. */
+        volatile int resumeSeq = -1;
+        /** The first video sequence number the new parent sent, or -1. */
+        volatile int firstSeq = -1;
+        /** The link that was current when the parent failed (null: none). */
+        ParentLink failedLink;
 
         Recovery(String cause, String fromParent, long failedAtNanos, long lastPacketNanos) {
             this.cause = cause;
@@ -86,6 +94,8 @@ public final class PeerNode implements AutoCloseable {
             m.put("from", fromParent);
             m.put("to", toParent);
             m.put("gapMs", gapMs);
+            m.put("resumeSeq", resumeSeq);
+            m.put("firstSeq", firstSeq);
             m.put("packetsLostAfterRepair", packetsLostAfterRepair);
             return m;
         }
@@ -134,6 +144,8 @@ public final class PeerNode implements AutoCloseable {
     private volatile int children;
     private volatile long rtcpReportsBefore;
     private volatile PacketObserver packetObserver;
+    /** The new parent's link whose first packet a recovery waits for. */
+    private ParentLink awaitingFirstFrom;
 
     /** Sees every new video packet as it is accepted (measurements: per-hop latency). Called on the stream loop. */
     @FunctionalInterface
@@ -170,7 +182,7 @@ public final class PeerNode implements AutoCloseable {
         InetSocketAddress relayEndpoint = null;
         // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
         // announces it to the proxy.
-        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), group);
+        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId));
         if (capacity > 0) {
             relayEndpoint = relay.endpoint();
         }
@@ -214,6 +226,12 @@ public final class PeerNode implements AutoCloseable {
         hopCount = placement.hopCount();
         nodeId = placement.nodeId();
         backups = placement.backups();
+        ParentLink link = current;
+        if (placement.pushed() && link != null && !link.parent().nodeId().equals(placement.parent().nodeId())
+                && !recoveringFrom(link.parent())) {
+            // The proxy moves us (our parent is leaving): the same gap figure as a failure the peer saw itself.
+            startRecovery("reparented", link.parent().nodeId(), link);
+        }
         switchTo(placement.parent());
     }
 
@@ -227,13 +245,13 @@ public final class PeerNode implements AutoCloseable {
             return;
         }
         openingFor = parent.nodeId();
-        int resume = highestSeq < 0 ? -1 : SequenceNumber.next(highestSeq);
+        int resume = resumeSequence();
         log.info("peer {}: connecting to parent {} at {} (resume at {})", nodeId, parent.nodeId(), parent.rtspUrl(),
                 resume);
         state = current == null ? "connecting" : "recovering";
         ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
                 config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress(),
-                config.bindAddress()).whenComplete((opened, failure) -> loop.execute(() -> {
+                config.bindAddress()).whenComplete((opened, failure) -> runOnLoop(() -> {
                     if (!parent.nodeId().equals(openingFor)) {
                         if (opened != null) {
                             opened.close(); // superseded while it opened
@@ -262,8 +280,10 @@ public final class PeerNode implements AutoCloseable {
                         ParentLink.Timing timing = opened.timing();
                         rtspMs = TimeUnit.NANOSECONDS.toMillis(timing.playRepliedNanos() - timing.startedNanos());
                     }
-                    if (pendingRecovery != null) {
+                    if (pendingRecovery != null && pendingRecovery.gapMs < 0) {
                         pendingRecovery.toParent = parent.nodeId();
+                        pendingRecovery.resumeSeq = resume;
+                        awaitingFirstFrom = opened;
                     }
                     state = "playing";
                     if (relay != null) {
@@ -274,6 +294,18 @@ public final class PeerNode implements AutoCloseable {
                         old.close();
                     }
                 }));
+    }
+
+    /**
+     * Runs {@code task} on the stream loop: at once when already there. The open link's completion runs on the
+     * loop and must make the link current before the link hands over the packets that followed the PLAY reply.
+     */
+    private void runOnLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     private final ParentLink.Events events = new ParentLink.Events() {
@@ -293,6 +325,12 @@ public final class PeerNode implements AutoCloseable {
                 return;
             }
             int seq = packet.sequenceNumber();
+            if (link == awaitingFirstFrom) {
+                awaitingFirstFrom = null;
+                if (pendingRecovery != null && pendingRecovery.firstSeq < 0) {
+                    pendingRecovery.firstSeq = seq;
+                }
+            }
             if (highestSeq >= 0) {
                 int d = SequenceNumber.distance(highestSeq, seq);
                 if (d <= 0) {
@@ -315,8 +353,12 @@ public final class PeerNode implements AutoCloseable {
                     sendNacks(link, track, packet.ssrc(), lost);
                 }
             }
-            if (pendingRecovery != null && pendingRecovery.gapMs < 0) {
-                pendingRecovery.gapMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos - pendingRecovery.lastPacketNanos);
+            if (pendingRecovery != null && pendingRecovery.gapMs < 0 && (link != pendingRecovery.failedLink
+                    || FailureReason.RTP_TIMEOUT.value().equals(pendingRecovery.cause))) {
+                // The gap is the time without a new packet: a departing parent that announced itself keeps
+                // sending until its child has moved (make-before-break), so it ends at its last packet.
+                pendingRecovery.gapMs = TimeUnit.NANOSECONDS.toMillis(arrivalNanos
+                        - Math.max(lastPacketNanos, pendingRecovery.lastPacketNanos));
                 if (pendingRecovery.toParent == null) {
                     pendingRecovery.toParent = link.parent().nodeId(); // the silent parent came back
                 }
@@ -355,6 +397,13 @@ public final class PeerNode implements AutoCloseable {
             }
             parentFailed(link.parent(), reason, detail);
         }
+
+        @Override
+        public void onGone(ParentLink link) {
+            if (link == current && openingFor == null) {
+                retryParent(link.parent()); // nobody moved us while it was kept: ask again
+            }
+        }
     };
 
     /** Generic NACKs for {@code lost}, split so that no packet exceeds {@link GenericNack#MAX_ITEMS} items. */
@@ -371,15 +420,18 @@ public final class PeerNode implements AutoCloseable {
         ParentLink link = current;
         // A silent parent keeps its link: packets may resume (the gap was upstream), and the move to the next
         // parent is make-before-break. A closed or refusing one is gone.
-        boolean keepLink = reason == FailureReason.RTP_TIMEOUT && link != null && !link.isClosed()
+        // A parent that said BYE is leaving but still sends until its connection closes: keep it while the next
+        // parent opens (make-before-break), as for a silent one.
+        boolean keepLink = (reason == FailureReason.RTP_TIMEOUT || reason == FailureReason.RTCP_BYE) && link != null
+                && !link.isClosed()
                 && link.parent().nodeId().equals(parent.nodeId());
         if (link != null && link.parent().nodeId().equals(parent.nodeId()) && !keepLink) {
             link.close();
         }
         log.warn("peer {}: parent {} failed ({}: {})", nodeId, parent.nodeId(), reason.value(), detail);
-        pendingRecovery = new Recovery(reason.value(), parent.nodeId(), System.nanoTime(),
-                lastPacketNanos == 0 ? System.nanoTime() : lastPacketNanos);
-        recoveries.add(pendingRecovery);
+        if (!recoveringFrom(parent)) {
+            startRecovery(reason.value(), parent.nodeId(), link);
+        }
         state = "recovering";
         // The proxy knows today's tree; the backups are from the last placement and may since have moved below
         // us (joining one then would make a loop with no source). So: ask the proxy, and fall back to a backup
@@ -398,6 +450,38 @@ public final class PeerNode implements AutoCloseable {
         } else if (backups.stream().noneMatch(b -> !b.nodeId().equals(parent.nodeId()))) {
             loop.schedule(() -> retryParent(parent), RETRY_PARENT_MILLIS, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** True while a recovery away from {@code parent} has not yet got its first packet from elsewhere. */
+    private boolean recoveringFrom(ParentRef parent) {
+        return pendingRecovery != null && pendingRecovery.gapMs < 0 && pendingRecovery.fromParent != null
+                && pendingRecovery.fromParent.equals(parent.nodeId());
+    }
+
+    private void startRecovery(String cause, String fromParent, ParentLink failedLink) {
+        Recovery recovery = new Recovery(cause, fromParent, System.nanoTime(),
+                lastPacketNanos == 0 ? System.nanoTime() : lastPacketNanos);
+        recovery.failedLink = failedLink;
+        pendingRecovery = recovery;
+        recoveries.add(recovery);
+    }
+
+    /**
+     * Where the next parent should start: the oldest packet still missing (the old parent may have died before
+     * repairing it), else the one after the newest we have; -1 before the first packet (start at a keyframe).
+     */
+    private int resumeSequence() {
+        if (highestSeq < 0) {
+            return -1;
+        }
+        int resume = SequenceNumber.next(highestSeq);
+        for (Integer s : missing.keySet()) {
+            int behind = SequenceNumber.distance(s, resume);
+            if (behind > 0 && behind <= MAX_GAP) {
+                resume = s;
+            }
+        }
+        return resume;
     }
 
     /**
@@ -566,6 +650,15 @@ public final class PeerNode implements AutoCloseable {
             return;
         }
         state = "closed";
+        boolean hadChildren = relay != null && children > 0;
+        if (relay != null) {
+            // Children hear it at once (RTCP BYE) and keep getting packets while they open their next parent.
+            relay.announceDeparture("peer " + nodeId + " leaving");
+        }
+        ParentLink leaving = current;
+        if (leaving != null) {
+            leaving.sendBye("peer " + nodeId + " leaving"); // our parent admits our replacement meanwhile
+        }
         if (proxy != null) {
             try {
                 proxy.logout(LogoutReason.USER, Duration.ofSeconds(2)).get(3, TimeUnit.SECONDS);
@@ -573,6 +666,9 @@ public final class PeerNode implements AutoCloseable {
                 log.debug("peer {}: logout did not complete: {}", nodeId, e.getMessage());
             }
             proxy.close();
+        }
+        if (relay != null && (hadChildren || relay.readers() > 0)) {
+            awaitChildrenMoved();
         }
         loop.execute(() -> {
             ParentLink link = current;
@@ -589,6 +685,18 @@ public final class PeerNode implements AutoCloseable {
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         closed.countDown();
+    }
+
+    /** Keeps relaying until every child has left for its next parent, for at most {@link #DEPARTURE_LINGER}. */
+    private void awaitChildrenMoved() {
+        long deadline = System.nanoTime() + DEPARTURE_LINGER.toNanos();
+        try {
+            while (relay.readers() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the peer was closed (Ctrl-C, SIGTERM, the window closed). */

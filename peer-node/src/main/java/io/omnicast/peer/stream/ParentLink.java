@@ -67,6 +67,10 @@ public final class ParentLink implements AutoCloseable {
         void onRtp(ParentLink link, int track, RtpPacket packet, long arrivalNanos);
 
         void onFailed(ParentLink link, FailureReason reason, String detail);
+
+        /** A link already reported failed (kept while the next parent opened) lost its connection. */
+        default void onGone(ParentLink link) {
+        }
     }
 
     /** The source heard on one track and what we know about it (ReceptionStatistics does not expose its SSRC). */
@@ -101,6 +105,14 @@ public final class ParentLink implements AutoCloseable {
     private long startedNanos;
     private long playRepliedNanos;
     private long firstPacketNanos = -1;
+    /** A packet received before the owner had the link (see {@link #hold}). */
+    private record Held(int track, ByteBuf packet) {
+    }
+
+    /** Packets held between the PLAY reply and the hand-over (seconds of a 2 Mbit/s stream; it takes microseconds). */
+    private static final int MAX_HELD_PACKETS = 2000;
+    private final List<Held> held = new ArrayList<>();
+    private boolean handedOver;
     private ScheduledFuture<?> watchdog;
     private ScheduledFuture<?> nextReport;
 
@@ -212,12 +224,24 @@ public final class ParentLink implements AutoCloseable {
                 ? RtspClient.Options.defaults() : RtspClient.Options.defaults().withLocalAddress(localAddress);
         RtspClient.connect(url, options, loop).thenCompose(c -> {
             client = c;
-            c.channel().closeFuture().addListener(f -> loop.execute(() -> fail(FailureReason.CONNECTION_CLOSED,
-                    "RTSP connection to " + parent.nodeId() + " closed")));
+            c.channel().closeFuture().addListener(f -> loop.execute(() -> {
+                if (failed) {
+                    if (!closed) {
+                        close(); // a parent that said BYE (kept while the next one opens) is gone now
+                        events.onGone(this);
+                    }
+                } else {
+                    fail(FailureReason.CONNECTION_CLOSED, "RTSP connection to " + parent.nodeId() + " closed");
+                }
+            }));
             c.mediaListener(new RtspClient.MediaListener() {
                 @Override
                 public void onRtp(int track, ByteBuf packet) {
-                    handleRtp(track, packet);
+                    if (handedOver) {
+                        handleRtp(track, packet);
+                    } else {
+                        hold(track, packet);
+                    }
                 }
 
                 @Override
@@ -260,8 +284,44 @@ public final class ParentLink implements AutoCloseable {
             watchdog = loop.scheduleAtFixedRate(this::checkAlive, 10, 10, TimeUnit.MILLISECONDS);
             scheduleReport();
             result.complete(this);
+            handOver();
         }));
         return result;
+    }
+
+    /**
+     * A packet that came before the owner has the link: the parent sends its keyframe right behind the PLAY reply
+     * (often in the same TCP segment), before the future's callbacks ran. Dropping it made every join wait for the
+     * next keyframe (regression: first decoded frame ~700 ms after the first packet with a 1 s GOP).
+     */
+    private void hold(int track, ByteBuf packet) {
+        if (closed) {
+            return;
+        }
+        if (held.size() < MAX_HELD_PACKETS) {
+            held.add(new Held(track, packet.retainedDuplicate()));
+        } else {
+            log.debug("holding no more than {} packets from {} before PLAY completes", MAX_HELD_PACKETS,
+                    parent.nodeId());
+        }
+    }
+
+    private void releaseHeld() {
+        held.forEach(h -> h.packet().release());
+        held.clear();
+    }
+
+    /** After the open future's callbacks ran (the owner made this its link): delivers what was held, in order. */
+    private void handOver() {
+        handedOver = true;
+        for (Held h : held) {
+            try {
+                handleRtp(h.track(), h.packet());
+            } finally {
+                h.packet().release();
+            }
+        }
+        held.clear();
     }
 
     private void handleRtp(int track, ByteBuf buffer) {
@@ -404,6 +464,22 @@ public final class ParentLink implements AutoCloseable {
     }
 
     /**
+     * Tells the parent with RTCP BYE (RFC 3550 section 6.6) that we are leaving; the stream keeps coming until
+     * {@link #close}. The parent then no longer counts us against its capacity, so our replacement gets in.
+     */
+    public void sendBye(String reason) {
+        loop.execute(() -> {
+            if (closed || client == null) {
+                return;
+            }
+            String text = reason.length() > 200 ? reason.substring(0, 200) : reason;
+            ByteBuf out = ByteBufAllocator.DEFAULT.buffer(64);
+            RtcpCodec.write(List.of(new ReceiverReport(reporterSsrc, List.of()), Goodbye.of(reporterSsrc, text)), out);
+            sendRtcp(Math.max(0, videoTrack), out);
+        });
+    }
+
+    /**
      * The shortest silence declared a failure, whatever the frame rate. The peer sets half its playout delay: a
      * gap upstream (every peer below sees it at once) must not make all of them blame their parents, while a hung
      * parent is still left well within the playout delay. A dead parent is seen at once (its connection closes).
@@ -422,6 +498,11 @@ public final class ParentLink implements AutoCloseable {
             return;
         }
         closed = true;
+        if (loop.inEventLoop()) {
+            releaseHeld();
+        } else if (!loop.isShuttingDown()) {
+            loop.execute(this::releaseHeld);
+        }
         if (watchdog != null) {
             watchdog.cancel(false);
         }

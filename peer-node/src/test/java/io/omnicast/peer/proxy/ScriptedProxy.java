@@ -23,7 +23,11 @@ import io.omnicast.uscp.v1.ReStreamingConnection;
 import io.omnicast.uscp.v1.Session;
 import io.omnicast.uscp.v1.Subscription;
 import java.net.InetSocketAddress;
+import io.omnicast.uscp.ticket.Ticket;
+import io.omnicast.uscp.ticket.TicketSigner;
+import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -42,6 +46,24 @@ public final class ScriptedProxy implements AutoCloseable {
 
     /** Where placements point. */
     static volatile String parentUrl = "rtsp://127.0.0.1:8554/live/demo";
+    /** The parent's node id in the answer to Login. */
+    static volatile String joinParentId = "origin-1";
+    /** One key for every scripted proxy, so a relay placed by one verifies the tickets another signs. */
+    private static final KeyPair KEYS = keys();
+    private static final TicketSigner SIGNER = new TicketSigner(KEYS.getPrivate());
+
+    private static KeyPair keys() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Node id of the parent that Login placements name (default {@code origin-1}). */
+    public static void joinParentId(String id) {
+        joinParentId = id;
+    }
 
     public ScriptedProxy(EventLoopGroup group, int port) throws InterruptedException {
         this.group = group;
@@ -75,7 +97,7 @@ public final class ScriptedProxy implements AutoCloseable {
         parent.setNodeId(parentId);
         parent.setHopCount(hop - 1);
         parent.setRtspUrl(parentUrl);
-        parent.setTicket("ticket-for-" + parentId + "-0123456789");
+        parent.setTicket(SIGNER.sign(new Ticket("n-1", parentId, "demo", Instant.now().plusSeconds(3600))));
         rsc.setParent(parent);
         return rsc;
     }
@@ -112,13 +134,13 @@ public final class ScriptedProxy implements AutoCloseable {
             received.add(message);
             String id = UscpMessages.requestId(message);
             if (message instanceof Login || message instanceof Subscription) {
-                ReStreamingConnection reply = placement(id, PlacementReason.JOIN, "origin-1", 1);
+                ReStreamingConnection reply = placement(id, PlacementReason.JOIN, joinParentId, 1);
                 Session session = new Session();
                 session.setNodeId("n-" + (++nodes));
                 session.setBeatIntervalMs(100);
                 ProxyKey key = new ProxyKey();
                 key.setAlgorithm("Ed25519");
-                key.setValue(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPublic().getEncoded());
+                key.setValue(KEYS.getPublic().getEncoded());
                 session.setProxyKey(key);
                 reply.setSession(session);
                 ctx.writeAndFlush(reply);
