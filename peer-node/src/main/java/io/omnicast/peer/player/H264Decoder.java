@@ -35,6 +35,7 @@ public final class H264Decoder implements AutoCloseable {
     private final AVPacket packet;
     private final AVFrame frame;
     private BytePointer input = new BytePointer(64 * 1024);
+    private byte[] scratch = new byte[64 * 1024];
     private SwsContext scaler;
     private AVFrame rgb;
     private BytePointer rgbBuffer;
@@ -79,13 +80,15 @@ public final class H264Decoder implements AutoCloseable {
             input.close();
             input = new BytePointer(Math.max(padded, (int) input.capacity() * 2));
         }
-        byte[] bytes = new byte[size];
-        annexB.getBytes(annexB.readerIndex(), bytes);
-        input.position(0).put(bytes);
-        input.position(size).limit(padded);
-        for (int i = 0; i < avcodec.AV_INPUT_BUFFER_PADDING_SIZE; i++) {
-            input.put(size + i, (byte) 0);
+        // Data and FFmpeg's zeroed padding go in with one copy from position 0. (Regression: the padding used to be
+        // written with put(size + i, 0) after position(size); JavaCPP adds the position to that index, so the zeros
+        // landed at 2 * size + i, past the native buffer for any access unit over a third of it: heap corruption.)
+        if (scratch.length < padded) {
+            scratch = new byte[Math.max(padded, scratch.length * 2)];
         }
+        annexB.getBytes(annexB.readerIndex(), scratch, 0, size);
+        java.util.Arrays.fill(scratch, size, padded, (byte) 0);
+        input.position(0).put(scratch, 0, padded);
         input.position(0);
         packet.data(input);
         packet.size(size);

@@ -66,4 +66,34 @@ class H264DecoderTest {
             au.release();
         }
     }
+
+    /**
+     * Regression: the input padding was written past the native buffer for access units over a third of it (a
+     * keyframe after a fail-over), corrupting the C heap ("corrupted size vs. prev_size" killed a peer). Large units
+     * of every size around the old limit must decode (or be refused) and leave the decoder working.
+     */
+    @Test
+    void largeAccessUnitsNeverWritePastTheInputBuffer() throws Exception {
+        List<List<byte[]>> units = TestStreams.accessUnits(TestStreams.encode(dir, 160, 120, 2, 10));
+        java.util.Random random = new java.util.Random(7);
+        for (int round = 0; round < 3; round++) {
+            try (H264Decoder decoder = new H264Decoder(false)) {
+                for (int size = 20_000; size <= 70_000; size += 2_500) {
+                    byte[] unit = new byte[size];
+                    random.nextBytes(unit);
+                    unit[0] = 0;
+                    unit[1] = 0;
+                    unit[2] = 0;
+                    unit[3] = 1;
+                    unit[4] = 0x65; // an IDR slice with a garbage body
+                    ByteBuf big = Unpooled.wrappedBuffer(unit);
+                    decoder.decode(big, size);
+                    big.release();
+                }
+                ByteBuf au = TestStreams.annexB(units.get(0));
+                assertEquals(1, decoder.decode(au, 3000).size(), "the decoder still works after large units");
+                au.release();
+            }
+        }
+    }
 }
