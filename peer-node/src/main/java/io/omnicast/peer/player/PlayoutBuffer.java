@@ -13,6 +13,12 @@ import java.util.concurrent.TimeUnit;
  * the stall so playback resumes without a burst. A frame whose due time passed while frames were waiting (the
  * player thread was late) is presented at once and is not a stall: the picture was there.
  *
+ * <p>The buffer never lets the viewer fall behind live for good: when the pictures waiting span more than the playout
+ * delay plus {@link #CATCH_UP_EXCESS_NANOS} (a join's keyframe backlog arriving in one burst, a player that started
+ * slowly, stalls that shifted the clock), the oldest are dropped until one playout delay is left and the clock is
+ * re-anchored so the new head is due at once. Pictures are decoded on arrival, so dropping one from the display queue
+ * loses no reference frame; it is counted in {@link #caughtUpFrames()}, not as a stall.
+ *
  * <p>Thread-safe: the stream's event loop offers, the player thread takes. Time comes in as arguments so tests
  * drive it.
  */
@@ -29,6 +35,8 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
 
 
     public static final int CLOCK_RATE = 90_000;
+    /** How far beyond the playout delay the waiting pictures may reach before the buffer catches up with live. */
+    public static final long CATCH_UP_EXCESS_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final long DEFAULT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1) / 30;
 
     private final long delayNanos;
@@ -46,6 +54,7 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
     private long stallNanos;
     private long newestTimestamp;
     private long dropped;
+    private long caughtUp;
     private boolean presentedAny;
 
     /** @param capacity most frames held; beyond it the oldest is dropped (a player far behind) */
@@ -79,6 +88,9 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
                 stalls++;
             }
             return null;
+        }
+        if (span(head) > delayNanos + CATCH_UP_EXCESS_NANOS) {
+            head = catchUp(now);
         }
         long due = due(head);
         if (stalled) {
@@ -122,6 +134,23 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
         }
     }
 
+    private long span(T from) {
+        return ticksToNanos(Math.max(0, RtpTimestamp.distance(from.rtpTimestamp(), newestTimestamp)));
+    }
+
+    /** Drops the oldest pictures until one playout delay is left and makes the new head due {@code now}. */
+    private T catchUp(long now) {
+        while (frames.size() > 1 && span(frames.peekFirst()) > delayNanos) {
+            frames.pollFirst().release();
+            caughtUp++;
+        }
+        T head = frames.peekFirst();
+        started = true;
+        baseNanos = now;
+        baseTimestamp = head.rtpTimestamp();
+        return head;
+    }
+
     private long due(T frame) {
         if (!started) {
             started = true;
@@ -152,6 +181,11 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
     public synchronized long stallMillis(long now) {
         long total = stallNanos + (stalled ? Math.max(0, now - stallStartNanos) : 0);
         return TimeUnit.NANOSECONDS.toMillis(total);
+    }
+
+    /** Pictures skipped to catch up with live (see the class comment). */
+    public synchronized long caughtUpFrames() {
+        return caughtUp;
     }
 
     public synchronized long droppedFrames() {

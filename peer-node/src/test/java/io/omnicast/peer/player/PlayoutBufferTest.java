@@ -91,4 +91,32 @@ class PlayoutBufferTest {
         assertEquals(3, buffer.size());
         assertEquals(2, buffer.droppedFrames());
     }
+
+    /** Regression: a join's two-second keyframe backlog arriving in one burst kept every viewer seconds behind live. */
+    @Test
+    void catchesUpWithLiveWhenTheBacklogExceedsThePlayoutDelay() {
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 1000);
+        for (int i = 0; i < 90; i++) { // three seconds of pictures, all arrived at once
+            buffer.offer(frame(i, 0));
+        }
+        Frame first = buffer.take(0);
+        assertNotNull(first, "the head is due at once after catching up");
+        assertEquals(74, first.rtpTimestamp() / 3000, "frames 74..89 span exactly one playout delay");
+        assertEquals(74, buffer.caughtUpFrames());
+        assertEquals(500, buffer.bufferedMillis());
+        assertNull(buffer.take(30 * MS), "then paces by timestamp again");
+        assertEquals(75, buffer.take(34 * MS).rtpTimestamp() / 3000);
+        assertEquals(0, buffer.stalls());
+    }
+
+    @Test
+    void aBacklogWithinThePlayoutDelayPlusExcessIsPlayedNotSkipped() {
+        PlayoutBuffer<Frame> buffer = new PlayoutBuffer<>(DELAY, 1000);
+        for (int i = 0; i < 30; i++) { // one second: within 500 ms + 500 ms
+            buffer.offer(frame(i, 0));
+        }
+        assertNull(buffer.take(0));
+        assertEquals(0, buffer.take(500 * MS).rtpTimestamp() / 3000);
+        assertEquals(0, buffer.caughtUpFrames());
+    }
 }
