@@ -110,7 +110,10 @@ public final class PeerNode implements AutoCloseable {
     private final PerformanceCalculator calculator;
     private final Player player;
     private final FrameAssembler assembler;
+    /** The most recent recoveries kept for the stats; older ones are only counted (a long-lived peer stays bounded). */
+    static final int RECOVERIES_KEPT = 100;
     private final List<Recovery> recoveries = new CopyOnWriteArrayList<>();
+    private volatile long recoveriesTotal;
     private final Map<Integer, Missing> missing = new LinkedHashMap<>();
     private volatile long startedNanos = System.nanoTime();
     private final long rtcpSsrc = ThreadLocalRandom.current().nextInt() & 0xFFFFFFFFL;
@@ -464,6 +467,10 @@ public final class PeerNode implements AutoCloseable {
         recovery.failedLink = failedLink;
         pendingRecovery = recovery;
         recoveries.add(recovery);
+        recoveriesTotal++;
+        if (recoveries.size() > RECOVERIES_KEPT) {
+            recoveries.remove(0);
+        }
     }
 
     /**
@@ -585,6 +592,7 @@ public final class PeerNode implements AutoCloseable {
         join.put("firstDisplayedMs", sinceStart(s.firstShownNanos()));
         m.put("join", join);
         m.put("recoveries", recoveries.stream().map(Recovery::toMap).toList());
+        m.put("recoveriesTotal", recoveriesTotal);
         m.put("packetsReceived", packetsReceived);
         m.put("packetsLost", packetsLost);
         m.put("packetsRepaired", packetsRepaired);
