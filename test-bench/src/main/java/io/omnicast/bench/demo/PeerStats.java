@@ -17,6 +17,11 @@ public final class PeerStats {
 
     private final String json;
 
+    /** Stats parsed from the JSON of {@code GET /api/stats}. */
+    static PeerStats of(String json) {
+        return new PeerStats(json);
+    }
+
     private PeerStats(String json) {
         this.json = json;
     }
@@ -47,14 +52,17 @@ public final class PeerStats {
         return m.find() ? Double.parseDouble(m.group(1)) : fallback;
     }
 
-    /** The recoveries list: one {cause, from, to, gapMs, packetsLostAfterRepair} per fail-over. */
+    /**
+     * The recoveries list: one {cause, from, to, gapMs, packetsLostAfterRepair} per fail-over. Each object is read
+     * field by field, so fields the peer adds (resumeSeq, firstSeq, ...) or reorders do not hide a recovery.
+     */
     public List<Recovery> recoveries() {
         List<Recovery> list = new ArrayList<>();
-        Matcher m = Pattern.compile("\\{\"cause\":\"([^\"]*)\",\"from\":(?:\"([^\"]*)\"|null),\"to\":(?:\"([^\"]*)\"|null),"
-                + "\"gapMs\":(-?[0-9]+),\"packetsLostAfterRepair\":(-?[0-9]+)\\}").matcher(json);
-        while (m.find()) {
-            list.add(new Recovery(m.group(1), m.group(2), m.group(3), Long.parseLong(m.group(4)),
-                    Long.parseLong(m.group(5))));
+        Matcher object = Pattern.compile("\\{\"cause\":[^{}]*\\}").matcher(json);
+        while (object.find()) {
+            PeerStats one = new PeerStats(object.group());
+            list.add(new Recovery(one.text("cause"), one.text("from"), one.text("to"),
+                    (long) one.number("gapMs", -1), (long) one.number("packetsLostAfterRepair", 0)));
         }
         return list;
     }
