@@ -81,6 +81,41 @@ class NetworkInputsIT {
         }
     }
 
+    /**
+     * FFmpeg's RTMP listener alone takes any application and key (it only logs "Unexpected stream"): the bridge's
+     * gate must turn a wrong key and a wrong application away before FFmpeg sees them, and keep listening.
+     */
+    @Test
+    void rtmpRefusesAWrongStreamKeyOrApplicationThenTakesTheRightOne() throws Exception {
+        try (LiveFixture live = new LiveFixture()) {
+            live.startServer();
+            int port = LiveFixture.freeTcpPort();
+            live.startBridge(live.config("rtmp://127.0.0.1:" + port + "/live/right-key", "gated").build());
+            assertTrue(LiveFixture.await(() -> {
+                try (java.net.Socket probe = new java.net.Socket("127.0.0.1", port)) {
+                    return true; // a connection that leaves at once must not stop the listener either
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }, Duration.ofSeconds(20)), "the bridge listens for RTMP");
+            for (String wrong : List.of("/live/wrong-key", "/other/right-key")) {
+                Process p = live.ffmpeg("-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30", "-t", "20",
+                        "-c:v", "libx264", "-preset", "ultrafast", "-g", "30", "-f", "flv",
+                        "rtmp://127.0.0.1:" + port + wrong);
+                assertTrue(p.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), wrong + ": the publisher is cut off");
+                assertTrue(p.exitValue() != 0, wrong + ": ffmpeg reports the refusal");
+                assertFalse(live.isLive("gated"), wrong + ": nothing reaches the server");
+            }
+            live.ffmpeg("-re", "-stream_loop", "-1", "-i", clip.toString(), "-c:v", "libx264", "-preset", "ultrafast",
+                    "-g", "30", "-c:a", "aac", "-f", "flv", "rtmp://127.0.0.1:" + port + "/live/right-key");
+            assertTrue(LiveFixture.await(() -> live.isLive("gated"), Duration.ofSeconds(20)),
+                    "the right key goes live after the refusals");
+            LiveFixture.Played played = live.play(live.url("gated"), 3);
+            assertTrue(played.frames() >= 45, "decoded " + played.frames() + " frames\n" + played.log());
+            assertTrue(played.audioKb() > 0, "audio decodes\n" + played.log());
+        }
+    }
+
     @Test
     void rtpDescribedByAnSdpFilePlays() throws Exception {
         try (LiveFixture live = new LiveFixture()) {

@@ -116,6 +116,7 @@ public final class DemuxSource implements MediaSource {
     /** The latest video time (pts or dts, offset included) seen in this pass: where the next pass must start after. */
     private long latestVideoMicros = Long.MIN_VALUE;
     private boolean ended;
+    private RtmpKeyGate rtmpGate;
 
     public DemuxSource(Settings settings) {
         this.settings = settings;
@@ -125,14 +126,6 @@ public final class DemuxSource implements MediaSource {
     public StreamInfo open() {
         FfmpegRuntime.load();
         SourceSpec spec = settings.spec();
-        format = avformat_alloc_context();
-        AVIOInterruptCB callback = format.interrupt_callback();
-        callback.callback(interrupter);
-        if (spec.kind() == SourceSpec.Kind.RTMP) {
-            interrupter.disarm(); // a listening server waits for its encoder as long as it takes
-        } else {
-            interrupter.arm(settings.openTimeout());
-        }
         AVInputFormat inputFormat = null;
         if (spec.format() != null) {
             inputFormat = av_find_input_format(spec.format());
@@ -141,16 +134,19 @@ public final class DemuxSource implements MediaSource {
                         + spec.label());
             }
         }
-        AVDictionary options = new AVDictionary(null);
-        spec.options().forEach((k, v) -> av_dict_set(options, k, v, 0));
-        try {
-            int result = avformat_open_input(format, inputUrl(), inputFormat, options);
-            if (result < 0) {
-                format = null; // avformat_open_input frees the context on failure
-                throw failure("cannot open " + spec.label(), result);
+        if (spec.kind() == SourceSpec.Kind.RTMP && rtmpGate == null) {
+            rtmpGate = new RtmpKeyGate(spec.url());
+        }
+        while (true) {
+            long endedBefore = rtmpGate == null ? 0 : rtmpGate.endedBeforePublish();
+            int result = openInput(inputFormat);
+            if (result >= 0) {
+                break;
             }
-        } finally {
-            av_dict_free(options);
+            if (rtmpGate != null && !interrupter.stop && rtmpGate.endedBeforePublish() != endedBefore) {
+                continue; // the gate turned a publisher away (or it left before publishing): listen again
+            }
+            throw failure("cannot open " + spec.label(), result);
         }
         interrupter.arm(settings.openTimeout());
         int info = avformat_find_stream_info(format, (AVDictionary) null);
@@ -213,12 +209,39 @@ public final class DemuxSource implements MediaSource {
         return new StreamInfo(videoTrack, audioTrack, describe());
     }
 
+    /** One avformat_open_input; on failure {@code format} is null again (FFmpeg frees the context). */
+    private int openInput(AVInputFormat inputFormat) {
+        SourceSpec spec = settings.spec();
+        format = avformat_alloc_context();
+        AVIOInterruptCB callback = format.interrupt_callback();
+        callback.callback(interrupter);
+        if (spec.kind() == SourceSpec.Kind.RTMP) {
+            interrupter.disarm(); // a listening server waits for its encoder as long as it takes
+        } else {
+            interrupter.arm(settings.openTimeout());
+        }
+        AVDictionary options = new AVDictionary(null);
+        spec.options().forEach((k, v) -> av_dict_set(options, k, v, 0));
+        try {
+            int result = avformat_open_input(format, inputUrl(), inputFormat, options);
+            if (result < 0) {
+                format = null;
+            }
+            return result;
+        } finally {
+            av_dict_free(options);
+        }
+    }
+
     /**
      * The URL FFmpeg opens. UDP gets a receive timeout: with its FIFO thread FFmpeg's UDP protocol waits on a
      * condition variable that the interrupt callback never reaches, so only its own timeout ends a stall.
      */
     private String inputUrl() {
         SourceSpec spec = settings.spec();
+        if (rtmpGate != null) {
+            return rtmpGate.upstreamUrl(); // FFmpeg listens on loopback behind the key check
+        }
         if (spec.kind() == SourceSpec.Kind.UDP) {
             return spec.url() + (spec.url().contains("?") ? "&" : "?") + "timeout="
                     + settings.stallTimeout().toNanos() / 1000;
@@ -468,6 +491,10 @@ public final class DemuxSource implements MediaSource {
         if (format != null) {
             avformat_close_input(format);
             format = null;
+        }
+        if (rtmpGate != null) {
+            rtmpGate.close();
+            rtmpGate = null;
         }
     }
 }
