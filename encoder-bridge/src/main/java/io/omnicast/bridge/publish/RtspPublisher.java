@@ -15,6 +15,7 @@ import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
  * Publishes the bridge's stream to the streaming server with media-transport's {@link RtspClient}: ANNOUNCE with
  * the SDP of the actual tracks, SETUP {@code mode=record} per track (UDP or TCP interleaved), RECORD; then every
  * frame is packetized (H.264 by media-transport's {@link H264Packetizer}, AAC by {@link AacPacketizer}) and sent.
+ * Each track's RTCP (the UDP RTCP port, or the interleaved channel after the RTP one over TCP) carries a sender
+ * report with the CNAME about once a second, and SR + BYE when publishing stops cleanly ({@link SenderReports}).
  *
  * <p>Resilience: when the connection drops or the server refuses for a reason that may pass, it reconnects with
  * exponential back-off (a new session, new SSRCs) while frames keep coming and are dropped; after reconnecting it
@@ -56,19 +59,28 @@ public final class RtspPublisher implements AutoCloseable {
         final long videoTimestampBase = RANDOM.nextInt() & 0xFFFF_FFFFL;
         final long audioTimestampBase = RANDOM.nextInt() & 0xFFFF_FFFFL;
         final int audioClockRate;
+        /** Sender reports of this session's SSRCs; guarded by the session's lock (input thread and close()). */
+        final SenderReports rtcp;
         boolean waitingForKeyframe = true;
 
-        Session(RtspClient client, int audioClockRate) {
+        Session(RtspClient client, int audioClockRate, boolean hasAudio, String cname) {
             this.client = client;
             this.video = new RtpPacketWriter(RANDOM.nextInt() & 0xFFFF_FFFFL, SdpDescription.VIDEO_PAYLOAD_TYPE,
                     RANDOM.nextInt(1 << 16));
             this.audio = new RtpPacketWriter(RANDOM.nextInt() & 0xFFFF_FFFFL, SdpDescription.AUDIO_PAYLOAD_TYPE,
                     RANDOM.nextInt(1 << 16));
             this.audioClockRate = audioClockRate;
+            this.rtcp = hasAudio
+                    ? new SenderReports(cname, new long[] {video.ssrc(), audio.ssrc()},
+                            new int[] {SdpDescription.VIDEO_CLOCK_RATE, audioClockRate}, ByteBufAllocator.DEFAULT)
+                    : new SenderReports(cname, new long[] {video.ssrc()}, new int[] {SdpDescription.VIDEO_CLOCK_RATE},
+                            ByteBufAllocator.DEFAULT);
         }
     }
 
     private final PublishTarget target;
+    /** One CNAME for all tracks and sessions of this publisher: it tells receivers the tracks belong together. */
+    private final String cname = "omnicast-bridge-" + Long.toHexString(RANDOM.nextLong());
     private final Consumer<String> onRejected;
     private final EventLoopGroup group;
     private final H264Packetizer videoPacketizer;
@@ -162,7 +174,8 @@ public final class RtspPublisher implements AutoCloseable {
             client.close();
             return;
         }
-        Session s = new Session(client, info.audio().map(a -> a.sampleRate()).orElse(1));
+        Session s = new Session(client, info.audio().map(a -> a.sampleRate()).orElse(1), info.audio().isPresent(),
+                cname);
         session = s;
         sessions.incrementAndGet();
         state = PublishState.PUBLISHING;
@@ -229,6 +242,12 @@ public final class RtspPublisher implements AutoCloseable {
             framesDropped.incrementAndGet();
             return;
         }
+        synchronized (s) {
+            send(s, frame);
+        }
+    }
+
+    private void send(Session s, MediaFrame frame) {
         boolean video = frame.kind() == MediaFrame.Kind.VIDEO;
         if (!s.client.channel().isWritable()) {
             s.waitingForKeyframe = true;
@@ -242,9 +261,10 @@ public final class RtspPublisher implements AutoCloseable {
         }
         packets.clear();
         int track;
+        long timestamp;
         if (video) {
             track = SdpDescription.VIDEO_TRACK;
-            long timestamp = RtpTimestamp.add(s.videoTimestampBase,
+            timestamp = RtpTimestamp.add(s.videoTimestampBase,
                     Math.floorMod(frame.ptsMicros() * SdpDescription.VIDEO_CLOCK_RATE / 1_000_000L, RtpTimestamp.MODULUS));
             List<ByteBuf> units = new ArrayList<>(frame.units().size());
             for (byte[] unit : frame.units()) {
@@ -256,16 +276,20 @@ public final class RtspPublisher implements AutoCloseable {
                 return;
             }
             track = SdpDescription.AUDIO_TRACK;
-            long timestamp = RtpTimestamp.add(s.audioTimestampBase,
+            timestamp = RtpTimestamp.add(s.audioTimestampBase,
                     Math.floorMod(frame.ptsMicros() * s.audioClockRate / 1_000_000L, RtpTimestamp.MODULUS));
             audioPacketizer.packetize(frame.units().get(0), timestamp, s.audio, allocator, packets);
         }
         long bytes = 0;
+        Instant now = Instant.now();
+        long nowNanos = System.nanoTime();
         for (ByteBuf packet : packets) {
             bytes += packet.readableBytes();
+            s.rtcp.onRtpSent(track, packet, timestamp, now, nowNanos);
             s.client.sendRtp(track, packet);
         }
         packets.clear();
+        s.rtcp.sendIfDue(now, nowNanos, s.client::sendRtcp);
         latency.record(System.nanoTime() - frame.arrivalNanos());
         framesSent.incrementAndGet();
         bytesSent.addAndGet(bytes);
@@ -310,6 +334,9 @@ public final class RtspPublisher implements AutoCloseable {
             Session s = session;
             session = null;
             if (s != null) {
+                synchronized (s) {
+                    s.rtcp.sendBye(Instant.now(), "publisher stopped", s.client::sendRtcp);
+                }
                 s.client.teardown().orTimeout(1, TimeUnit.SECONDS)
                         .whenComplete((r, e) -> {
                             s.client.channel().close();

@@ -52,6 +52,7 @@ final class ChannelRtcp {
     private TrackReception[] tracks = new TrackReception[0];
     private long nextReportNanos;
     private long garbage;
+    private long publisherSenderReports;
 
     ChannelRtcp(LiveChannel channel, ServerConfig config) {
         this.channel = channel;
@@ -97,6 +98,7 @@ final class ChannelRtcp {
         long now = System.nanoTime();
         for (RtcpPacket p : parse(packet, "the publisher")) {
             if (p instanceof SenderReport sr) {
+                publisherSenderReports++;
                 t.srNtp = sr.ntpTimestamp();
                 t.srRtp = sr.rtpTimestamp();
                 t.srArrivalNanos = now;
@@ -206,6 +208,11 @@ final class ChannelRtcp {
             }
         }
         return lost;
+    }
+
+    /** Sender reports received from the publisher(s) of this channel so far. */
+    long publisherSenderReports() {
+        return publisherSenderReports;
     }
 
     /** RTCP packets (from the publisher or readers) that did not parse. */

@@ -9,9 +9,10 @@ import java.util.List;
  * @param bytesReceived   RTP bytes received from the publisher
  * @param garbagePackets  packets from the publisher that were not valid RTP, counted and dropped
  * @param packetsLost     packets the publisher's sequence numbers show as lost on the way in
+ * @param publisherSenderReports RTCP sender reports received from the publisher
  */
 public record ChannelStats(String channel, boolean live, String publisher, long packetsReceived, long bytesReceived,
-        long garbagePackets, long packetsLost, List<ReaderStats> readers) {
+        long garbagePackets, long packetsLost, List<ReaderStats> readers, long publisherSenderReports) {
     public ChannelStats {
         readers = List.copyOf(readers);
     }

@@ -689,7 +689,8 @@ public final class LiveChannel {
                 list.add(r.stats());
             }
             result.complete(new ChannelStats(name, live, publisher == null ? null : publisher.remote(),
-                    packetsReceived, bytesReceived, garbagePackets + rtcp.garbage(), rtcp.packetsLostFromPublisher(), list));
+                    packetsReceived, bytesReceived, garbagePackets + rtcp.garbage(), rtcp.packetsLostFromPublisher(), list,
+                    rtcp.publisherSenderReports()));
         });
         return result;
     }
