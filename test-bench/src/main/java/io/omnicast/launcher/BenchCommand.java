@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             io.omnicast.bench.server.ServerFanoutBench.class,
             io.omnicast.bench.bridge.BridgeBench.class,
             io.omnicast.bench.peer.PeerBench.class,
-            BenchCommand.Paper.class,
+            io.omnicast.bench.paper.PaperBench.class,
             BenchCommand.Chaos.class,
             BenchCommand.Scale.class,
             BenchCommand.Load.class,
@@ -35,11 +35,6 @@ final class BenchCommand implements Runnable {
         String arrivesWith() {
             return "the test-bench scenarios arrive with issue #7";
         }
-    }
-
-    @Command(name = "paper", mixinStandardHelpOptions = true,
-            description = "The paper's parallel and serial set-ups on real processes.")
-    static final class Paper extends Scenario {
     }
 
     @Command(name = "chaos", mixinStandardHelpOptions = true,
