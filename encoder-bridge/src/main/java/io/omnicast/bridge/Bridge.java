@@ -135,7 +135,8 @@ public final class Bridge implements AutoCloseable {
                     config.bitrateKbps(), config.gopFrames(), config.preset(), true));
         }
         return new DemuxSource(new DemuxSource.Settings(spec, config.transcode(), config.bitrateKbps(),
-                config.gopFrames(), config.preset(), config.loop(), config.openTimeout(), config.stallTimeout()));
+                config.gopFrames(), config.preset(), config.loop(), config.openTimeout(), config.stallTimeout(),
+                config.audioInput()));
     }
 
     private void sleep(Duration duration) {

@@ -1,5 +1,6 @@
 package io.omnicast.bridge;
 
+import io.omnicast.bridge.source.AudioInputSpec;
 import io.omnicast.bridge.source.SourceSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,8 +45,10 @@ public final class BridgeConfig {
     private final Duration publishRetryMax;
     private final Duration requestTimeout;
     private final StatusMode status;
+    private final AudioInputSpec audioInput;
 
-    private BridgeConfig(Builder b, SourceSpec input) {
+    private BridgeConfig(Builder b, SourceSpec input, AudioInputSpec audioInput) {
+        this.audioInput = audioInput;
         this.input = input;
         this.inputText = b.input;
         this.publishUrl = b.publishUrl;
@@ -98,6 +101,7 @@ public final class BridgeConfig {
         b.publishRetryMax(Duration.ofMillis(integer(p, "publish.retry.max.ms")));
         b.requestTimeout(Duration.ofMillis(integer(p, "publish.request.timeout.ms")));
         b.status(enumValue(StatusMode.class, p, "status"));
+        b.audioInput(required(p, "input.audio"));
         return b;
     }
 
@@ -200,19 +204,24 @@ public final class BridgeConfig {
         return status;
     }
 
+    /** Where the audio comes from when not from the input itself ({@code --audio-input}). */
+    public AudioInputSpec audioInput() {
+        return audioInput;
+    }
+
     public Builder toBuilder() {
         return new Builder().input(inputText).publishUrl(publishUrl).streamKey(streamKey).transcode(transcode)
                 .bitrateKbps(bitrateKbps).gopFrames(gopFrames).preset(preset).transport(transport).loop(loop)
                 .openTimeout(openTimeout).stallTimeout(stallTimeout).inputRetryMax(inputRetryMax)
                 .publishRetryInitial(publishRetryInitial).publishRetryMax(publishRetryMax)
-                .requestTimeout(requestTimeout).status(status);
+                .requestTimeout(requestTimeout).status(status).audioInput(audioInput.label());
     }
 
     @Override
     public String toString() {
         return "BridgeConfig[input=" + input.label() + ", publish=" + publishUrl + ", transport=" + transport
                 + ", transcode=" + transcode + ", bitrate=" + bitrateKbps + " kbit/s, gop=" + gopFrames
-                + " frames, preset=" + preset + ", loop=" + loop + "]";
+                + " frames, preset=" + preset + ", loop=" + loop + ", audioInput=" + audioInput.label() + "]";
     }
 
     /** Collects values; {@link #build()} validates them all. */
@@ -233,6 +242,7 @@ public final class BridgeConfig {
         private Duration publishRetryMax;
         private Duration requestTimeout;
         private StatusMode status;
+        private String audioInput = "auto";
 
         private Builder() {
         }
@@ -317,8 +327,19 @@ public final class BridgeConfig {
             return this;
         }
 
+        /** auto, none or FORMAT:DEVICE (alsa:default, pulse:default, lavfi:GRAPH...). */
+        public Builder audioInput(String value) {
+            this.audioInput = value;
+            return this;
+        }
+
         public BridgeConfig build() {
             SourceSpec spec = SourceSpec.parse(input);
+            AudioInputSpec audio = AudioInputSpec.parse(audioInput);
+            if (audio.mode() == AudioInputSpec.Mode.DEVICE && spec.kind() == SourceSpec.Kind.TESTSRC) {
+                throw new IllegalArgumentException("audioInput " + audio.label() + " does not apply to testsrc, "
+                        + "which makes its own tone (use it with v4l2:, file:, udp:, rtp:, rtmp: or rtsp: inputs)");
+            }
             checkPublishUrl(publishUrl);
             if (streamKey == null || streamKey.isBlank()) {
                 throw new IllegalArgumentException("streamKey must not be empty: give the channel's key with "
@@ -346,7 +367,7 @@ public final class BridgeConfig {
                 throw new IllegalArgumentException("publishRetryMax must be at least publishRetryInitial ("
                         + publishRetryInitial.toMillis() + " ms; was " + publishRetryMax.toMillis() + " ms)");
             }
-            return new BridgeConfig(this, spec);
+            return new BridgeConfig(this, spec, audio);
         }
 
         private static void checkPublishUrl(String url) {

@@ -64,4 +64,16 @@ class BridgeConfigTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> SourceSpec.parse("gopher://x")).getMessage()
                 .startsWith("unknown input"));
     }
+
+    @Test
+    void audioInputIsAutoByDefaultAndValidated() {
+        assertEquals(io.omnicast.bridge.source.AudioInputSpec.AUTO, valid().build().audioInput());
+        BridgeConfig pulse = valid().input("v4l2:/dev/video0").audioInput("pulse:default").build();
+        assertEquals("pulse:default", pulse.audioInput().label());
+        assertEquals(pulse.toString(), pulse.toBuilder().build().toString());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> valid().audioInput("alsa").build())
+                .getMessage().startsWith("audioInput must be auto, none or FORMAT:DEVICE"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> valid().audioInput("alsa:default").build())
+                .getMessage().contains("does not apply to testsrc"));
+    }
 }

@@ -60,6 +60,12 @@ public class BridgeCommand implements Callable<Integer> {
             + "(default tcp).")
     BridgeConfig.Transport transport;
 
+    @Option(names = "--audio-input", paramLabel = "auto|none|FORMAT:DEVICE",
+            description = "Audio from a capture device: auto (v4l2 inputs take the default ALSA/PulseAudio input "
+                    + "where present), none, or an FFmpeg input device such as alsa:default, alsa:hw:1,0, "
+                    + "pulse:default (replaces the input's own audio; default auto).")
+    String audioInput;
+
     @Option(names = "--loop", description = "Play a file input again and again, timestamps continuing.")
     Boolean loop;
 
@@ -98,6 +104,9 @@ public class BridgeCommand implements Callable<Integer> {
             }
             if (loop != null) {
                 b.loop(loop);
+            }
+            if (audioInput != null) {
+                b.audioInput(audioInput);
             }
             if (status != null) {
                 b.status(status);

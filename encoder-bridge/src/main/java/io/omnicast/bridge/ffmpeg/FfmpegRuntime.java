@@ -41,6 +41,8 @@ public final class FfmpegRuntime {
             try {
                 av_log_set_level(AV_LOG_ERROR);
                 avformat.avformat_network_init();
+                // input devices (v4l2, alsa, pulse, lavfi) are only found by name once registered
+                org.bytedeco.ffmpeg.global.avdevice.avdevice_register_all();
                 if (avcodec.avcodec_find_encoder_by_name("libx264") == null) {
                     throw new FfmpegException("the FFmpeg natives on the class path have no libx264 encoder: put "
                             + "org.bytedeco:ffmpeg:<version>:linux-x86_64-gpl on the class path", 0);

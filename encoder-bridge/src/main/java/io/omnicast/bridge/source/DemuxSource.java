@@ -60,15 +60,33 @@ import org.bytedeco.javacpp.Pointer;
  * input within {@code openTimeout}, except a listening RTMP server, which waits for its encoder) and the call
  * returns, and so does {@link #interrupt()}. A file that loops is re-read from the start with its timestamps
  * shifted past the previous pass, so they keep increasing.
+ *
+ * <p>A second, audio-only input ({@link AudioCapture}: the default ALSA/PulseAudio input of a V4L2 camera, or the
+ * device of {@code --audio-input}) gives the audio track when one is set and opens; when none opens the input goes
+ * on with video only. Its frames are put on the video's clock by their arrival time.
  */
 public final class DemuxSource implements MediaSource {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DemuxSource.class);
     private static final AVRational MICROSECONDS = av_make_q(1, 1_000_000);
     /** Packets read while looking for in-band SPS/PPS before the tracks can be announced. */
     private static final int MAX_PROBE_PACKETS = 600;
 
-    /** How to read and, where needed, encode. */
+    /**
+     * How to read and, where needed, encode; {@code audioInput} says whether a capture device gives the audio
+     * ({@link AudioInputSpec#candidates}).
+     */
     public record Settings(SourceSpec spec, boolean transcode, int bitrateKbps, int gopFrames, String preset,
-            boolean loop, Duration openTimeout, Duration stallTimeout) {
+            boolean loop, Duration openTimeout, Duration stallTimeout, AudioInputSpec audioInput) {
+        public Settings {
+            java.util.Objects.requireNonNull(audioInput, "audioInput");
+        }
+
+        /** With {@code --audio-input auto}. */
+        public Settings(SourceSpec spec, boolean transcode, int bitrateKbps, int gopFrames, String preset,
+                boolean loop, Duration openTimeout, Duration stallTimeout) {
+            this(spec, transcode, bitrateKbps, gopFrames, preset, loop, openTimeout, stallTimeout,
+                    AudioInputSpec.AUTO);
+        }
     }
 
     /** Ends blocking FFmpeg calls at a deadline or on request; called by FFmpeg on the reading thread. */
@@ -117,6 +135,12 @@ public final class DemuxSource implements MediaSource {
     private long latestVideoMicros = Long.MIN_VALUE;
     private boolean ended;
     private RtmpKeyGate rtmpGate;
+    private AudioCapture audioCapture;
+    private String audioInputProblem;
+    /** Maps the capture device's clock onto the video's: set at the first captured frame. */
+    private long captureOffsetMicros = Long.MIN_VALUE;
+    private long lastVideoDtsMicros = Long.MIN_VALUE;
+    private long lastVideoArrivalNanos;
 
     public DemuxSource(Settings settings) {
         this.settings = settings;
@@ -160,6 +184,10 @@ public final class DemuxSource implements MediaSource {
         }
         audioIndex = av_find_best_stream(format, AVMEDIA_TYPE_AUDIO, -1, videoIndex,
                 (org.bytedeco.ffmpeg.avcodec.AVCodec) null, 0);
+        openAudioInput();
+        if (audioCapture != null) {
+            audioIndex = -1; // the capture device gives the audio
+        }
         packet = av_packet_alloc();
         AVStream video = format.streams(videoIndex);
         videoTimeBase = video.time_base();
@@ -189,7 +217,10 @@ public final class DemuxSource implements MediaSource {
                     videoTranscoder.sps(), videoTranscoder.pps());
         }
         Optional<AudioTrack> audioTrack = Optional.empty();
-        if (audioIndex >= 0) {
+        if (audioCapture != null) {
+            audioTrack = Optional.of(audioCapture.track());
+            audioCapture.start();
+        } else if (audioIndex >= 0) {
             AVStream audio = format.streams(audioIndex);
             audioTimeBase = audio.time_base();
             AVCodecParameters ap = audio.codecpar();
@@ -207,6 +238,55 @@ public final class DemuxSource implements MediaSource {
             }
         }
         return new StreamInfo(videoTrack, audioTrack, describe());
+    }
+
+    /**
+     * Opens the first audio device of {@code --audio-input} that works. None working is no failure: the input goes
+     * on with video only, and the log says why once.
+     */
+    private void openAudioInput() {
+        List<AudioInputSpec> candidates = settings.audioInput().candidates(settings.spec().kind());
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<String> problems = new ArrayList<>(candidates.size());
+        for (AudioInputSpec candidate : candidates) {
+            try {
+                audioCapture = AudioCapture.open(candidate);
+                LOG.info("{}: audio from {} ({})", settings.spec().label(), candidate.label(), audioCapture.track());
+                return;
+            } catch (SourceException | io.omnicast.bridge.ffmpeg.FfmpegException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        audioInputProblem = String.join("; ", problems);
+        LOG.warn("{}: no audio input ({}); continuing with video only", settings.spec().label(), audioInputProblem);
+    }
+
+    /** Why no audio device is used although one was asked for (or, for v4l2, looked for); null otherwise. */
+    String audioInputProblem() {
+        AudioCapture capture = audioCapture;
+        return capture != null && capture.problem() != null ? capture.problem() : audioInputProblem;
+    }
+
+    /** Moves what the audio device captured into the output, on the video's clock. */
+    private void drainCapture() {
+        if (audioCapture == null) {
+            return;
+        }
+        MediaFrame frame;
+        while ((frame = audioCapture.poll()) != null) {
+            if (captureOffsetMicros == Long.MIN_VALUE) {
+                if (lastVideoDtsMicros == Long.MIN_VALUE) {
+                    continue; // nothing to line up with yet
+                }
+                // The video time at this frame's arrival: the latest video frame plus the time since it arrived.
+                long videoNow = lastVideoDtsMicros + (frame.arrivalNanos() - lastVideoArrivalNanos) / 1000;
+                captureOffsetMicros = videoNow - frame.ptsMicros();
+            }
+            ready.add(frame.withTimes(frame.ptsMicros() + captureOffsetMicros,
+                    frame.dtsMicros() + captureOffsetMicros));
+        }
     }
 
     /** One avformat_open_input; on failure {@code format} is null again (FFmpeg frees the context). */
@@ -317,6 +397,7 @@ public final class DemuxSource implements MediaSource {
     }
 
     private MediaFrame readOne() {
+        drainCapture();
         while (ready.isEmpty()) {
             if (ended) {
                 return null;
@@ -336,6 +417,7 @@ public final class DemuxSource implements MediaSource {
             } finally {
                 av_packet_unref(packet);
             }
+            drainCapture();
         }
         return ready.poll();
     }
@@ -379,6 +461,8 @@ public final class DemuxSource implements MediaSource {
                 firstDtsMicros = dts;
             }
             latestVideoMicros = Math.max(latestVideoMicros, Math.max(pts, dts) + loopOffsetMicros);
+            lastVideoDtsMicros = dts + loopOffsetMicros;
+            lastVideoArrivalNanos = arrival;
             if (videoTranscoder != null) {
                 ready.addAll(videoTranscoder.push(packet, loopOffsetMicros, arrival));
                 return;
@@ -476,6 +560,10 @@ public final class DemuxSource implements MediaSource {
 
     @Override
     public void close() {
+        if (audioCapture != null) {
+            audioCapture.close();
+            audioCapture = null;
+        }
         if (videoTranscoder != null) {
             videoTranscoder.close();
             videoTranscoder = null;
