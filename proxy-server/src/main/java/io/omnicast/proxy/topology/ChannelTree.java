@@ -151,6 +151,27 @@ public final class ChannelTree implements TreeView {
     }
 
     /**
+     * Puts a detached {@code node} back under its former {@code parent} whatever the parent's state: under an
+     * attached parent this is {@link #attach(Node, Node)}; under a parent that is itself detached (an orphan waiting
+     * for a new place) the node rejoins that parent's detached subtree and moves with it when it is placed.
+     */
+    public void restore(Node node, Node parent) {
+        if (parent.hop >= 0) {
+            attach(node, parent);
+            return;
+        }
+        if (node.parent != null || node.origin || node.removed || parent.removed || parent == node
+                || parent.hasAncestor(node)) {
+            throw new IllegalStateException("cannot restore " + node.id + " under " + parent.id + " in channel "
+                    + channel);
+        }
+        node.parent = parent;
+        parent.addChild(node);
+        reindex(parent);
+        setSubtreeHop(node, -1);
+    }
+
+    /**
      * Detaches {@code node} from its parent; it and its subtree leave the candidate indexes until it is attached
      * again.
      */

@@ -132,7 +132,9 @@ public final class TopologyEngine {
         tree.detach(reporter);
         Decision decision = placeAndAttach(reporter, PlacementReason.FAILURE_REPORT, Set.of(failedParent.id()));
         if (!decision.placed() && oldParent != null && !oldParent.removed()) {
-            tree.attach(reporter, oldParent);
+            // Stay where it was, also when that parent is itself an orphan waiting for a place (it then moves
+            // with its parent's subtree; attach would refuse a detached parent and lose the reporter).
+            tree.restore(reporter, oldParent);
         }
         return new FailureOutcome(decision, verdict);
     }

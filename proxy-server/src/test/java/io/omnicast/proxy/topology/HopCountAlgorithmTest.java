@@ -140,4 +140,27 @@ class HopCountAlgorithmTest {
         assertTrue(kit.demoted("p"));
         assertNull(kit.join("late", 0).parent());
     }
+
+    @Test
+    void aFailureReportUnderAWaitingOrphanKeepsTheReporterInItsSubtree() {
+        // The relay a leaves while nobody has a slot: b waits with c below it. c (whose stream stopped, as b's
+        // did) reports b; with no other parent c stays under b, and moves with b once a slot appears. This threw
+        // ("parent b of c is detached") and lost c from the tree.
+        kit.origin("o", 1);
+        kit.join("a", 1);
+        kit.join("b", 1);
+        kit.join("c", 0);
+        kit.setCapacity("o", 0);
+        kit.leave("a");
+        assertEquals(1, kit.waiting());
+        Placed stay = kit.reportFailure("c", "b", "rtp-timeout");
+        assertFalse(stay.placed());
+        assertEquals("b", kit.parentOf("c"));
+        kit.assertConsistent();
+        kit.setCapacity("o", 1);
+        List<Moved> moved = kit.placeWaiting();
+        assertEquals(List.of(new Moved("b", "o", 1)), moved);
+        assertEquals(2, kit.hopCount("c"));
+        kit.assertConsistent();
+    }
 }

@@ -100,6 +100,15 @@ public final class TopologyTestKit {
         return engine.waitingCount();
     }
 
+    /** Places the orphans that wait for a parent where capacity has appeared; returns the moves. */
+    public List<Moved> placeWaiting() {
+        List<Moved> moved = new ArrayList<>();
+        for (Decision d : engine.placeWaiting()) {
+            moved.add(new Moved(d.node().id(), d.parent().id(), d.node().hopCount()));
+        }
+        return moved;
+    }
+
     /** {@code reporter} reports its parent {@code failedParent} as failed; returns where the reporter went. */
     public Placed reportFailure(String reporter, String failedParent, String reason) {
         return placed(engine.reportFailure(require(reporter), require(failedParent), reason).decision());
