@@ -141,6 +141,7 @@ public final class PeerNode implements AutoCloseable {
     private long bytesAtLastSample;
     private long lastSampleNanos = System.nanoTime();
     private volatile long proxyMs = -1;
+    private volatile long startupMs = -1;
     private volatile long rtspMs = -1;
     private volatile long firstPacketMs = -1;
     private volatile long firstPacketAtNanos = -1;
@@ -174,21 +175,35 @@ public final class PeerNode implements AutoCloseable {
                 ByteBufAllocator.DEFAULT, player::offer);
     }
 
-    /** Starts the stats endpoint, the player and the proxy connection. */
-    public void start() throws IOException {
-        startedNanos = System.nanoTime();
+    /**
+     * Starts what the app needs before it joins: the stats endpoint, the player (FFmpeg loaded, decoder open), the
+     * relay, and a {@link Warmup} of the join's code paths. State {@code ready}; {@link #start()} calls it when it
+     * was not called before. Its duration is reported as {@code startupMs}, apart from the join.
+     */
+    public synchronized void prepare() throws IOException {
+        if (relay != null) {
+            return;
+        }
+        long begin = System.nanoTime();
         if (config.statsPort() > 0) {
             statsServer = new StatsServer(config.statsPort(), this::stats);
         }
         player.start();
         int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
-        InetSocketAddress relayEndpoint = null;
         // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
         // announces it to the proxy.
         relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId));
-        if (capacity > 0) {
-            relayEndpoint = relay.endpoint();
-        }
+        Warmup.run(config.channel(), relay.endpoint(), config.bindAddress(), group);
+        startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        state = "ready";
+    }
+
+    /** Joins: {@link #prepare()} if not done, then the proxy connection; Tconnection counts from here. */
+    public synchronized void start() throws IOException {
+        prepare();
+        startedNanos = System.nanoTime();
+        int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
+        InetSocketAddress relayEndpoint = capacity > 0 ? relay.endpoint() : null;
         proxy = new ProxyConnection(config, relayEndpoint, this::report, new ProxyListener() {
             @Override
             public void onSession(ProxySession session) {
@@ -591,6 +606,7 @@ public final class PeerNode implements AutoCloseable {
         join.put("firstFrameMs", sinceStart(s.firstDecodedNanos()));
         join.put("firstDisplayedMs", sinceStart(s.firstShownNanos()));
         m.put("join", join);
+        m.put("startupMs", startupMs);
         m.put("recoveries", recoveries.stream().map(Recovery::toMap).toList());
         m.put("recoveriesTotal", recoveriesTotal);
         m.put("packetsReceived", packetsReceived);

@@ -49,6 +49,10 @@ public class PeerCommand implements Callable<Integer> {
     @Option(names = "--playout-delay-ms", description = "Playout delay in milliseconds (default 500).")
     Long playoutDelayMs;
 
+    @Option(names = "--hold", description = "Start up (player, relay, warm-up), print 'ready', and join only when "
+            + "a line 'join' arrives on standard input (for experiments that start processes ahead of the join).")
+    boolean hold;
+
     @ArgGroup(exclusive = true)
     PlayerChoice player;
 
@@ -117,11 +121,33 @@ public class PeerCommand implements Callable<Integer> {
         PeerNode node = new PeerNode(config);
         Thread hook = new Thread(node::close, "peer-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (hold) {
+            node.prepare();
+            spec.commandLine().getOut().println("ready");
+            spec.commandLine().getOut().flush();
+            if (!awaitJoinLine()) {
+                node.close();
+                return 0;
+            }
+        }
         node.start();
         spec.commandLine().getOut().println("peer " + config.user() + " joining " + config.channel() + " via "
                 + config.proxyHost() + ":" + config.proxyPort()
                 + (node.statsPort() > 0 ? "; stats at http://127.0.0.1:" + node.statsPort() + "/api/stats" : ""));
         node.awaitClosed();
         return 0;
+    }
+
+    /** True when a line "join" arrived on standard input; false when it ended first. */
+    private static boolean awaitJoinLine() throws java.io.IOException {
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                java.nio.charset.StandardCharsets.UTF_8));
+        String line;
+        while ((line = in.readLine()) != null) {
+            if ("join".equals(line.trim())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -46,6 +46,11 @@ public final class PeerProcess {
         return process.isAlive();
     }
 
+    /** The exit code once the process has ended (143 after SIGTERM, 137 after SIGKILL), -1 while it runs. */
+    public int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
     /** Fresh stats, or null while the endpoint is not up or the process is gone. */
     public PeerStats stats() throws InterruptedException {
         PeerStats s = process.isAlive() ? PeerStats.fetch(statsPort) : null;
@@ -79,6 +84,32 @@ public final class PeerProcess {
             Thread.sleep(20);
         }
         throw new IllegalStateException(user + " did not play within " + timeout + "; see " + log);
+    }
+
+    /** Waits until a held peer ({@link PeerSpec#held()}) has started up and waits for {@link #join()}. */
+    public PeerStats awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(user + " exited with " + process.exitValue() + "; see " + log);
+            }
+            PeerStats s = stats();
+            if (s != null && "ready".equals(s.text("state"))) {
+                return s;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(user + " was not ready within " + timeout + "; see " + log);
+    }
+
+    /** Tells a held peer to join now. */
+    public void join() {
+        try {
+            process.getOutputStream().write("join\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            process.getOutputStream().flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(user + " cannot be told to join (process gone?)", e);
+        }
     }
 
     /** SIGTERM: the peer logs out and closes its sessions; waits up to 10 s for it to end. */

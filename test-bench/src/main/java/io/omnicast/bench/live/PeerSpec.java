@@ -32,4 +32,14 @@ public record PeerSpec(String user, int maxChildren, boolean decode, long playou
     public PeerSpec heapMb(int mb) {
         return new PeerSpec(user, maxChildren, decode, playoutDelayMs, mb, extraArgs);
     }
+
+    /**
+     * Starts up (player, relay, warm-up) and waits: the join begins with {@link PeerProcess#join()}, so experiments
+     * can start processes ahead and measure joins without a JVM starting next to them.
+     */
+    public PeerSpec held() {
+        List<String> args = new java.util.ArrayList<>(extraArgs);
+        args.add("--hold");
+        return new PeerSpec(user, maxChildren, decode, playoutDelayMs, heapMb, args);
+    }
 }
