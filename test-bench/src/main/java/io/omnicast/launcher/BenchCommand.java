@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             io.omnicast.bench.bridge.BridgeBench.class,
             io.omnicast.bench.peer.PeerBench.class,
             io.omnicast.bench.paper.PaperBench.class,
-            BenchCommand.Chaos.class,
+            io.omnicast.bench.chaos.ChaosBench.class,
             BenchCommand.Scale.class,
             BenchCommand.Load.class,
             BenchCommand.Simulate.class,
@@ -35,11 +35,6 @@ final class BenchCommand implements Runnable {
         String arrivesWith() {
             return "the test-bench scenarios arrive with issue #7";
         }
-    }
-
-    @Command(name = "chaos", mixinStandardHelpOptions = true,
-            description = "Peers under churn with abrupt departures; stalls and recovery gaps.")
-    static final class Chaos extends Scenario {
     }
 
     @Command(name = "scale", mixinStandardHelpOptions = true,

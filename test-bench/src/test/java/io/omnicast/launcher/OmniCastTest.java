@@ -39,7 +39,7 @@ class OmniCastTest {
 
     @Test
     void commandOfAComponentNotBuiltYetSaysSoAndFails() {
-        assertEquals(OmniCast.EXIT_NOT_BUILT, run("bench", "chaos"));
+        assertEquals(OmniCast.EXIT_NOT_BUILT, run("bench", "scale"));
         assertTrue(err.toString().contains("not built yet"), err.toString());
         assertTrue(err.toString().contains("issue #7"), err.toString());
     }
