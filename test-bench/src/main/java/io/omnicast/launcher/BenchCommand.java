@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             BenchCommand.Load.class,
             BenchCommand.Simulate.class,
             io.omnicast.bench.proxy.ProxyLoadBench.class,
+            io.omnicast.bench.publish.PublishCommand.class,
         })
 final class BenchCommand implements Runnable {
     @CommandLine.Spec

@@ -25,6 +25,7 @@ public final class ReportDocument {
     private BuildInfo build;
     private final Map<String, String> parameters = new LinkedHashMap<>();
     private final List<String> body = new ArrayList<>();
+    private final List<String[]> headlines = new ArrayList<>();
     private String command;
     private Duration elapsed;
 
@@ -84,6 +85,33 @@ public final class ReportDocument {
         return this;
     }
 
+    /**
+     * A headline figure of this run: a row of the README's Performance table ({@code ./omnicast bench publish}
+     * copies the run to {@code docs/performance/} and regenerates that table from every published run's
+     * {@code headline.md}). Also listed at the top of the report.
+     *
+     * @param target the target, or "" when there is none
+     */
+    public ReportDocument headline(String metric, String figure, String target) {
+        headlines.add(new String[] {metric, figure, target});
+        return this;
+    }
+
+    /** The headline rows as Markdown table rows: metric | figure | target | command. */
+    public String headlineMarkdown() {
+        StringBuilder md = new StringBuilder();
+        for (String[] h : headlines) {
+            md.append("| ").append(cell(h[0])).append(" | ").append(cell(h[1])).append(" | ")
+                    .append(h[2].isBlank() ? "—" : cell(h[2])).append(" | `").append(command == null ? "" : command)
+                    .append("` |\n");
+        }
+        return md.toString();
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|").replace("\n", " ");
+    }
+
     /** Renders the report. */
     public String toMarkdown() {
         StringBuilder md = new StringBuilder();
@@ -95,6 +123,10 @@ public final class ReportDocument {
         md.append(".\n\n");
         if (command != null) {
             md.append("Rerun with:\n\n```\n").append(command).append("\n```\n\n");
+        }
+        if (!headlines.isEmpty()) {
+            md.append("## Headline figures\n\n| metric | figure | target | command |\n|---|---|---|---|\n")
+                    .append(headlineMarkdown()).append('\n');
         }
         md.append("## Machine\n\n");
         keyValues(md, machine.describe());
@@ -117,11 +149,14 @@ public final class ReportDocument {
         return md.toString();
     }
 
-    /** Writes {@code report.md} into the run directory and returns its path. */
+    /** Writes {@code report.md} (and {@code headline.md} when there are headlines) into the run directory. */
     public Path write() {
         Path file = run.reportFile();
         try {
             Files.writeString(file, toMarkdown(), StandardCharsets.UTF_8);
+            if (!headlines.isEmpty()) {
+                Files.writeString(run.path().resolve("headline.md"), headlineMarkdown(), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
