@@ -143,9 +143,13 @@ public class SimulateCommand implements Callable<Integer> {
         }
         ReportDocument report = new ReportDocument("Topology simulation: " + String.join(" vs ", config.topologies()),
                 run, started).machine(MachineInfo.current()).build(BuildInfo.of(Path.of(".")))
-                .command("./omnicast bench simulate --scenario " + run.path().resolve("scenario.txt")
-                        + (pluginDir == null ? "" : " --plugin-dir " + pluginDir));
+                .command(("./omnicast bench simulate " + String.join(" ", spec.commandLine().getParseResult()
+                        .originalArgs())).strip());
+        report.text("Rerun exactly with `./omnicast bench simulate --scenario " + run.path().resolve("scenario.txt")
+                + (pluginDir == null ? "" : " --plugin-dir " + pluginDir) + "` (every setting, the seed included, "
+                + "is in that file).");
         describeParameters(report, config, algorithms);
+        headlines(report, config, results);
         new SimulationReport(run, config, results).addTo(report);
         boolean heapOk = true;
         if (heapCheck) {
@@ -162,6 +166,21 @@ public class SimulateCommand implements Callable<Integer> {
                     r.eventsPerSecond(), r.wallSeconds());
         }
         return heapOk ? 0 : 1;
+    }
+
+    /** One headline per plugin: tree shape, disruption, modelled delays, simulator speed (and heap when checked). */
+    private void headlines(ReportDocument report, SimConfig config, List<SimResult> results) {
+        for (SimResult r : results) {
+            String heap = heapCheck ? String.format(Locale.ROOT, "; live heap after GC at most %d MiB",
+                    r.peakHeapAfterGcBytes() >> 20) : "";
+            report.headline(String.format(Locale.ROOT, "Simulator, `%s`, %,d sessions with churn (seed %d)",
+                    r.topology(), r.sessions(), config.seed()), String.format(Locale.ROOT,
+                    "mean hop %.1f (max %d), %.1f peers disrupted per departure, modelled startup p50 %.0f ms, "
+                    + "recovery p50 %.0f ms; %,d events in %.1f s (%,.0f events/s)%s", r.meanDepth(), r.maxDepth(),
+                    r.disruptedPerDeparture().mean(), r.startupMs().quantile(0.5), r.recoveryMs().quantile(0.5),
+                    r.events(), r.wallSeconds(), r.eventsPerSecond(), heap),
+                    r.sessions() >= 1_000_000 ? "1,000,000 sessions < 60 s within 4 GiB" : "");
+        }
     }
 
     /** The options given on the command line, as settings (absent options are not included). */
