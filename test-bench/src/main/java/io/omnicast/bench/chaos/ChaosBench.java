@@ -92,9 +92,14 @@ public final class ChaosBench extends LiveScenario {
             description = "Launches per second of the initial population (default ${DEFAULT-VALUE}).")
     double rampRate;
 
-    @Option(names = "--max-starting", defaultValue = "4", description = "Most peers launched and not yet playing "
-            + "at once; later launches wait (2 cores start few JVMs at a time; default ${DEFAULT-VALUE}).")
+    @Option(names = "--max-starting", defaultValue = "4", description = "Most peer JVMs starting up at once; later "
+            + "launches wait (2 cores start few JVMs at a time; default ${DEFAULT-VALUE}).")
     int maxStarting;
+
+    @Option(names = "--prestart", paramLabel = "SECONDS", defaultValue = "20", description = "Peer processes are "
+            + "launched this long before their planned join, start up and warm up held (--hold), and join at the "
+            + "planned time, so a JVM's start-up does not delay the join (default ${DEFAULT-VALUE}).")
+    int prestartSeconds;
 
     @Option(names = "--join-timeout", paramLabel = "SECONDS", defaultValue = "60",
             description = "A peer not playing this long after its launch is killed and counted (default "
@@ -129,10 +134,10 @@ public final class ChaosBench extends LiveScenario {
     protected void validate() {
         if (peers < 1 || peers > 500 || durationSeconds < 5 || durationSeconds > 86_400 || killShare < 0
                 || killShare > 1 || decodeShare < 0 || decodeShare > 1 || originChildren < 1 || !(rampRate > 0)
-                || maxStarting < 1 || joinTimeoutSeconds < 5 || capacities.length == 0) {
+                || maxStarting < 1 || joinTimeoutSeconds < 5 || capacities.length == 0 || prestartSeconds < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "need 1 <= --peers <= 500, --duration >= 5, "
                     + "0 <= --kill-share, --decode-share <= 1, --origin-children >= 1, --ramp-rate > 0, "
-                    + "--max-starting >= 1, --join-timeout >= 5");
+                    + "--max-starting >= 1, --join-timeout >= 5, --prestart >= 0");
         }
         for (int c : capacities) {
             if (c < 0 || c > 64) {
@@ -165,8 +170,9 @@ public final class ChaosBench extends LiveScenario {
                         + "; streaming server " + originChildren)
                 .parameter("players", "decoding share " + decodeShare + " (FFmpeg, -Xmx128m), others count frames "
                         + "(--no-decode, -Xmx96m); playout delay " + playoutDelayMs + " ms")
-                .parameter("launch gate", "at most " + maxStarting + " peers starting at once; join timeout "
-                        + joinTimeoutSeconds + " s");
+                .parameter("launch", "each peer process starts " + prestartSeconds + " s before its planned join "
+                        + "and waits held (--hold) until then; at most " + maxStarting + " JVMs starting up at once; "
+                        + "join timeout " + joinTimeoutSeconds + " s");
         plan.write(run);
         for (ChurnPlan.Session s : plan.sessions()) {
             all.add(new ChaosPeer(s));
@@ -187,11 +193,12 @@ public final class ChaosBench extends LiveScenario {
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(daemon("chaos-tick"));
         try (CsvWriter samples = run.csv("samples", "t_s", "user", "state", "hop", "parent", "children", "fps",
                 "frames", "stalls", "stall_ms", "packets_lost", "packets_repaired", "recoveries_total");
-                CsvWriter population = run.csv("population", "t_s", "processes", "starting", "playing",
-                        "recovering", "target", "load_1m");
+                CsvWriter population = run.csv("population", "t_s", "processes", "starting_up", "held",
+                        "joining", "playing", "recovering", "target", "load_1m");
                 CsvWriter events = run.csv("timeline", "t_s", "user", "event", "detail")) {
             timeline = events;
-            t0 = System.nanoTime();
+            // The plan's clock starts after the pre-start, so the first peers can start up ahead of their joins.
+            t0 = System.nanoTime() + TimeUnit.SECONDS.toNanos(prestartSeconds);
             say("churn for " + String.format(Locale.ROOT, "%.0f s", plan.endSeconds()) + " ("
                     + plan.sessions().size() + " sessions planned)");
             ticker.scheduleAtFixedRate(() -> poll(pollers, samples, population), 1, 1, TimeUnit.SECONDS);
@@ -223,6 +230,8 @@ public final class ChaosBench extends LiveScenario {
     private void churn(LiveRig rig, ExecutorService departures) throws Exception {
         long endNanos = t0 + Math.round(plan.endSeconds() * 1e9);
         long joinTimeout = TimeUnit.SECONDS.toNanos(joinTimeoutSeconds);
+        long startupTimeout = TimeUnit.SECONDS.toNanos(120);
+        long prestart = TimeUnit.SECONDS.toNanos(prestartSeconds);
         int next = 0;
         while (System.nanoTime() < endNanos) {
             long now = System.nanoTime();
@@ -232,41 +241,52 @@ public final class ChaosBench extends LiveScenario {
                     continue;
                 }
                 PeerProcess process = p.process();
-                if (p.playingNanos() < 0) {
-                    if (now - p.launchedNanos() > joinTimeout) {
-                        if (p.end("no-play", now)) {
-                            event(p, "no-play", "not playing " + joinTimeoutSeconds + " s after launch; killed");
-                            departures.execute(() -> quietly(process::kill));
-                        }
-                        continue;
-                    }
-                    starting++;
-                }
                 if (!process.isAlive()) {
-                    String kind = "exited(" + exitValue(process) + ")";
+                    String kind = "exited(" + process.exitCode() + ")";
                     if (p.end(kind, now)) {
-                        event(p, "exited", "the process ended on its own, exit " + exitValue(process));
+                        event(p, "exited", "the process ended on its own, exit " + process.exitCode());
                         exitLogs.put(p.plan.user(), tail(process));
                     }
                     continue;
                 }
-                if (p.playingNanos() >= 0
-                        && now >= p.playingNanos() + Math.round(p.plan.lengthSeconds() * 1e9)) {
+                if (p.readyNanos() < 0) {
+                    starting++;
+                }
+                long joinAt = t0 + Math.round(p.plan.joinAtSeconds() * 1e9);
+                if (p.joinedNanos() < 0 && now >= joinAt) {
+                    // Sent on time even while the JVM is still starting: the line waits in the pipe until it reads.
+                    quietly(process::join);
+                    p.joined(now);
+                    event(p, "join", p.readyNanos() < 0 ? "join sent; the process is not ready yet" : "");
+                }
+                if (p.playingNanos() < 0) {
+                    boolean late = p.joinedNanos() >= 0 ? now - Math.max(p.joinedNanos(), p.readyNanos() < 0 ? now
+                            : p.readyNanos()) > joinTimeout : now - p.launchedNanos() > startupTimeout;
+                    if (late && p.end("no-play", now)) {
+                        event(p, "no-play", "not playing " + joinTimeoutSeconds + " s after its join (or not started "
+                                + "120 s after launch); killed");
+                        departures.execute(() -> quietly(process::kill));
+                    }
+                    continue;
+                }
+                if (now >= p.playingNanos() + Math.round(p.plan.lengthSeconds() * 1e9)) {
                     depart(p, departures);
                 }
             }
             while (next < all.size() && starting < maxStarting
-                    && now >= t0 + Math.round(all.get(next).plan.joinAtSeconds() * 1e9)) {
+                    && now >= t0 + Math.round(all.get(next).plan.joinAtSeconds() * 1e9) - prestart) {
                 ChaosPeer p = all.get(next++);
                 ChurnPlan.Session s = p.plan;
                 PeerSpec spec = new PeerSpec(s.user(), s.maxChildren(), s.decode(), playoutDelayMs,
-                        s.decode() ? 128 : 96, List.of());
+                        s.decode() ? 128 : 96, List.of()).held();
                 p.launched(rig.startPeer(spec), System.nanoTime());
-                event(p, "launch", String.format(Locale.ROOT, "planned at %.1f s; max children %d, %s",
+                event(p, "launch", String.format(Locale.ROOT, "join planned at %.1f s; max children %d, %s",
                         s.joinAtSeconds(), s.maxChildren(), s.decode() ? "decoding" : "no-decode"));
                 starting++;
             }
-            progress.update(Math.round((now - t0) / 1e9), Math.round(plan.endSeconds()), this::status);
+            long elapsed = Math.max(0, Math.round((now - t0) / 1e9));
+            progress.update(elapsed, Math.round(plan.endSeconds()), now < t0 ? () -> "starting the first peers "
+                    + "ahead of their joins" : this::status);
             Thread.sleep(50);
         }
     }
@@ -310,43 +330,46 @@ public final class ChaosBench extends LiveScenario {
             var results = pollers.invokeAll(tasks, 5, TimeUnit.SECONDS);
             long now = System.nanoTime();
             double t = (now - t0) / 1e9;
-            int playing = 0;
-            int recovering = 0;
-            int starting = 0;
+            int[] counts = new int[5]; // starting up, held, joining, playing, recovering
             for (int i = 0; i < live.size(); i++) {
                 ChaosPeer p = live.get(i);
                 PeerStats s = results.get(i).isCancelled() ? null : results.get(i).get();
                 if (s == null) {
-                    if (p.playingNanos() < 0) {
-                        starting++;
-                    }
+                    counts[p.readyNanos() < 0 ? 0 : 2]++;
                     continue;
                 }
                 long stallsBefore = p.last() == null ? 0 : (long) p.last().number("stalls", 0);
                 if (p.accept(s, now)) {
-                    event(p, "playing", "hop " + (int) s.number("hopCount", -1));
+                    event(p, "playing", "hop " + (int) s.number("hopCount", -1) + ", first frame "
+                            + (long) s.number("firstFrameMs", -1) + " ms after the join");
                 }
                 long stalls = (long) s.number("stalls", 0);
                 if (stalls > stallsBefore) {
                     synchronized (this) {
-                        stallBins[Math.min(stallBins.length - 1, (int) (t / BIN_SECONDS))] += stalls - stallsBefore;
+                        stallBins[Math.max(0, Math.min(stallBins.length - 1, (int) (t / BIN_SECONDS)))] += stalls
+                                - stallsBefore;
                         stallsSeen += (int) (stalls - stallsBefore);
                     }
                 }
                 String state = s.text("state");
                 if ("recovering".equals(state)) {
-                    recovering++;
+                    counts[4]++;
                 } else if (p.playing()) {
-                    playing++;
+                    counts[3]++;
+                } else if ("ready".equals(state)) {
+                    counts[1]++;
+                } else if (p.readyNanos() < 0) {
+                    counts[0]++;
                 } else {
-                    starting++;
+                    counts[2]++;
                 }
                 samples.row(t, p.plan.user(), state, (int) s.number("hopCount", -1), s.text("parent"),
                         (int) s.number("children", 0), s.number("fps", 0), (long) s.number("framesDecoded", 0),
                         stalls, (long) s.number("stallMs", 0), (long) s.number("packetsLost", 0),
                         (long) s.number("packetsRepaired", 0), (long) s.number("recoveriesTotal", 0));
             }
-            population.row(t, live.size(), starting, playing, recovering, peers, loadAverage().split(" ")[0]);
+            population.row(t, live.size(), counts[0], counts[1], counts[2], counts[3], counts[4], peers,
+                    loadAverage().split(" ")[0]);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
@@ -417,9 +440,10 @@ public final class ChaosBench extends LiveScenario {
         int launched = 0;
         int played = 0;
         Map<String, Integer> endings = new java.util.TreeMap<>();
+        Samples firstFrames = new Samples();
         try (CsvWriter csv = run.csv("peers", "user", "initial", "max_children", "decode", "planned_join_s",
-                "launched_s", "playing_s", "ended_s", "ending", "planned_session_s", "played_s", "max_hop", "stalls",
-                "stall_ms", "packets_lost", "packets_repaired", "recoveries_total")) {
+                "launched_s", "ready_s", "joined_s", "first_frame_ms", "playing_s", "ended_s", "ending",
+                "planned_session_s", "played_s", "max_hop", "stalls", "stall_ms", "packets_lost", "packets_repaired", "recoveries_total")) {
             for (ChaosPeer p : all) {
                 if (!p.launched()) {
                     continue;
@@ -433,6 +457,10 @@ public final class ChaosBench extends LiveScenario {
                 }
                 endings.merge(p.endKind() == null ? "running" : p.endKind().replaceAll("\\(.*", ""), 1,
                         Integer::sum);
+                long firstFrameMs = s == null ? -1 : (long) s.number("firstFrameMs", -1);
+                if (p.playingNanos() >= 0 && firstFrameMs >= 0) {
+                    firstFrames.add(firstFrameMs);
+                }
                 long st = s == null ? 0 : (long) s.number("stalls", 0);
                 long stMs = s == null ? 0 : (long) s.number("stallMs", 0);
                 long lost = s == null ? 0 : (long) s.number("packetsLost", 0);
@@ -444,7 +472,8 @@ public final class ChaosBench extends LiveScenario {
                 packetsRepaired += repaired;
                 recoveriesTotal += rec;
                 csv.row(p.plan.user(), p.plan.initial(), p.plan.maxChildren(), p.plan.decode(),
-                        p.plan.joinAtSeconds(), seconds(p.launchedNanos()), seconds(p.playingNanos()),
+                        p.plan.joinAtSeconds(), seconds(p.launchedNanos()), seconds(p.readyNanos()),
+                        seconds(p.joinedNanos()), firstFrameMs, seconds(p.playingNanos()),
                         seconds(p.endNanos()), p.endKind(), p.plan.lengthSeconds(), playedS, p.maxHop(), st, stMs,
                         lost, repaired, rec);
             }
@@ -497,7 +526,7 @@ public final class ChaosBench extends LiveScenario {
                 }
                 double t = seconds(g.seen().seenNanos());
                 if (t >= 0) {
-                    recoveryBins[Math.min(recoveryBins.length - 1, (int) (t / BIN_SECONDS))]++;
+                    recoveryBins[Math.max(0, Math.min(recoveryBins.length - 1, (int) (t / BIN_SECONDS)))]++;
                 }
             }
         }
@@ -548,6 +577,8 @@ public final class ChaosBench extends LiveScenario {
         ResultTable results = new ResultTable("Chaos results", "metric", List.of("this run"));
         results.row("peer sessions launched / played", List.of(launched + " / " + played));
         results.row("departures SIGTERM / SIGKILL", List.of(departuresTerm.get() + " / " + departuresKill.get()));
+        results.row("join to first frame p50 / p95 (peers' own clocks)", List.of(firstFrames.isEmpty() ? "-"
+                : String.format(Locale.ROOT, "%.0f / %.0f ms", firstFrames.quantile(0.5), firstFrames.quantile(0.95))));
         results.row("peer-hours played", List.of(String.format(Locale.ROOT, "%.2f", peerHours)));
         results.row("stalls (all peers)", List.of(String.valueOf(stalls)));
         results.row("stalls per peer-hour", List.of(peerHours > 0 ? String.format(Locale.ROOT, "%.1f",
@@ -615,12 +646,16 @@ public final class ChaosBench extends LiveScenario {
 
         XYChart pop = Charts.lines("Population over time", "time (s)", "peers");
         List<double[]> rows = readPopulation();
-        Charts.addLine(pop, 0, "processes", column(rows, 0), column(rows, 1));
-        Charts.addLine(pop, 1, "playing", column(rows, 0), column(rows, 3));
-        Charts.addLine(pop, 2, "recovering", column(rows, 0), column(rows, 4));
-        Charts.addLine(pop, 3, "target", column(rows, 0), column(rows, 5));
-        report.chart(Charts.save(run, "population", pop), "Peer processes running, playing and recovering "
-                + "(polled each second), and the target population");
+        Charts.addLine(pop, 0, "processes (incl. starting and held)", column(rows, 0), column(rows, 1));
+        Charts.addLine(pop, 1, "playing", column(rows, 0), column(rows, 5));
+        Charts.addLine(pop, 2, "recovering", column(rows, 0), column(rows, 6));
+        Charts.addLine(pop, 3, "target", column(rows, 0), column(rows, 7));
+        Charts.addLine(pop, 4, "joining", column(rows, 0), column(rows, 4));
+        pop.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        pop.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+        report.chart(Charts.save(run, "population", pop), "Peer processes running (including those starting up "
+                + "or held ahead of their join), joining, playing and recovering (polled each second; before 0 s "
+                + "the first processes start ahead of the plan), and the target population");
 
         CategoryChart churn = Charts.bars("Churn and its effects per " + BIN_SECONDS + " s", "time (s, start of "
                 + "the " + BIN_SECONDS + " s window)", "count per " + BIN_SECONDS + " s");
@@ -649,6 +684,8 @@ public final class ChaosBench extends LiveScenario {
         Charts.addBars(churn, 2, "recoveries", bins, recoveriesPerBin);
         Charts.addBars(churn, 3, "stalls", bins, stallsPerBin);
         churn.getStyler().setXAxisLabelRotation(bins.size() > 12 ? 90 : 0);
+        churn.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        churn.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         report.chart(Charts.save(run, "churn-timeline", churn), "Departures, recoveries (when first seen) and stalls "
                 + "per " + BIN_SECONDS + " s");
 
@@ -688,8 +725,8 @@ public final class ChaosBench extends LiveScenario {
             List<String> lines = Files.readAllLines(run.path().resolve("population.csv"));
             for (String line : lines.subList(1, lines.size())) {
                 String[] f = line.split(",");
-                double[] row = new double[6];
-                for (int i = 0; i < 6; i++) {
+                double[] row = new double[8];
+                for (int i = 0; i < 8; i++) {
                     row[i] = f[i].isEmpty() ? 0 : Double.parseDouble(f[i]);
                 }
                 rows.add(row);
@@ -718,10 +755,6 @@ public final class ChaosBench extends LiveScenario {
 
     private double seconds(long nanos) {
         return nanos < 0 ? -1 : (nanos - t0) / 1e9;
-    }
-
-    private static String exitValue(PeerProcess p) {
-        return String.valueOf(p.exitCode());
     }
 
     private static String tail(PeerProcess p) {

@@ -22,6 +22,8 @@ final class ChaosPeer {
     final ChurnPlan.Session plan;
     private PeerProcess process;
     private long launchedNanos = -1;
+    private long readyNanos = -1;
+    private long joinedNanos = -1;
     private long playingNanos = -1;
     private long endNanos = -1;
     private String endKind;
@@ -50,6 +52,18 @@ final class ChaosPeer {
 
     synchronized long launchedNanos() {
         return launchedNanos;
+    }
+
+    synchronized long readyNanos() {
+        return readyNanos;
+    }
+
+    synchronized long joinedNanos() {
+        return joinedNanos;
+    }
+
+    synchronized void joined(long nanos) {
+        joinedNanos = nanos;
     }
 
     synchronized long playingNanos() {
@@ -104,6 +118,9 @@ final class ChaosPeer {
             nodeId = id;
         }
         maxHop = Math.max(maxHop, (int) s.number("hopCount", -1));
+        if (readyNanos < 0 && !"starting".equals(s.text("state"))) {
+            readyNanos = nanos; // held and waiting for its join line, or already joining
+        }
         List<PeerStats.Recovery> list = s.recoveries();
         long total = (long) s.number("recoveriesTotal", list.size());
         long first = Math.max(0, total - list.size());

@@ -34,7 +34,8 @@ class ChaosIT {
         // children leave, by SIGKILL half of the time, within half a minute.
         int exit = cli.execute("bench", "chaos", "--peers", "4", "--duration", "35", "--session-params",
                 "shape=0.6,scale-s=8", "--kill-share", "0.5", "--decode-share", "0", "--max-children", "2",
-                "--origin-children", "1", "--ramp-rate", "4", "--seed", "3", "--reports", reports.toString());
+                "--origin-children", "1", "--ramp-rate", "4", "--prestart", "8", "--seed", "3", "--reports",
+                reports.toString());
         assertEquals(0, exit, err.toString() + out);
 
         Path run;
@@ -56,6 +57,7 @@ class ChaosIT {
         // joins and departures on the timeline, at least one by SIGKILL, and the peers played
         List<String> timeline = Files.readAllLines(run.resolve("timeline.csv"));
         assertTrue(count(timeline, ",launch,") >= 4, String.join("\n", timeline));
+        assertTrue(count(timeline, ",join,") >= 4, String.join("\n", timeline));
         assertTrue(count(timeline, ",playing,") >= 2, String.join("\n", timeline));
         assertTrue(count(timeline, ",sigkill,") >= 1, String.join("\n", timeline));
         assertTrue(count(timeline, ",sigkill,") + count(timeline, ",sigterm,") >= 2, String.join("\n", timeline));
