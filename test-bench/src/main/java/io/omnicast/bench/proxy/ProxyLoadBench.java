@@ -225,6 +225,21 @@ public final class ProxyLoadBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * Kernel CPU time the proxy process has used so far, in ns (Linux {@code /proc/PID/stat} stime, in clock ticks
+     * of 10 ms); -1 elsewhere. Together with {@link #proxyCpuNanos} it tells system-call and wake-up cost from
+     * Java work.
+     */
+    private long proxySystemCpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(proxy.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[12]) * 10_000_000L; // field 15 (stime); USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** CPU time the proxy process has used so far (all its threads), in ns; -1 when the OS does not say. */
     private long proxyCpuNanos() {
         return proxy.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
@@ -267,10 +282,16 @@ public final class ProxyLoadBench implements Callable<Integer> {
                 origin.expect(OK.class);
                 long t0 = System.nanoTime();
                 relay.abort();
+                // every arrival is stamped before any push is decoded, so no decoding here competes with the
+                // proxy for the cores while it still writes to the last orphans
+                List<Object> pushes = new ArrayList<>(children.size());
                 long last = 0;
                 for (Client child : children) {
-                    child.expect(ReStreamingConnection.class);
+                    pushes.add(child.take());
                     last = Math.max(last, child.lastReceiveNanos);
+                }
+                for (Object push : pushes) {
+                    Client.as(ReStreamingConnection.class, Client.decode(push));
                 }
                 if (round >= 0) {
                     latencies[round] = last - t0;
@@ -358,6 +379,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
             }
             Thread.sleep(500);
             long cpuBefore = proxyCpuNanos();
+            long sysBefore = proxySystemCpuNanos();
             if (rate == 0) {
                 for (int i = 0; i < n; i++) {
                     sent[i] = System.nanoTime();
@@ -382,6 +404,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
                 return;
             }
             long cpuAfter = proxyCpuNanos();
+            long sysAfter = proxySystemCpuNanos();
             for (Channel ch : channels) {
                 ch.close();
             }
@@ -418,8 +441,10 @@ public final class ProxyLoadBench implements Callable<Integer> {
             if (cpuBefore >= 0 && cpuAfter >= 0) {
                 // The proxy's own cost, apart from the clients that share the cores: what one join takes of CPU.
                 double perJoinMicros = (cpuAfter - cpuBefore) / 1e3 / n;
-                System.out.printf("  proxy CPU: %.0f us per join (all proxy threads), i.e. %,.0f joins/s per core of "
-                        + "proxy CPU%n", perJoinMicros, 1e6 / perJoinMicros);
+                System.out.printf("  proxy CPU: %.0f us per join (all proxy threads%s), i.e. %,.0f joins/s per core "
+                        + "of proxy CPU%n", perJoinMicros, sysBefore < 0 || sysAfter < 0 ? "" : String.format(
+                                ", %.0f us of it in the kernel", (sysAfter - sysBefore) / 1e3 / n),
+                        1e6 / perJoinMicros);
             }
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -575,10 +600,18 @@ public final class ProxyLoadBench implements Callable<Integer> {
             out.flush();
         }
 
+        /** The next message as it arrived: a frame's bytes, an exception, or null after 30 s without one. */
+        Object take() throws InterruptedException {
+            return inbox.poll(30, TimeUnit.SECONDS);
+        }
+
+        static Object decode(Object taken) throws Exception {
+            return taken instanceof byte[] doc ? UscpCodec.get().decode(doc) : taken;
+        }
+
         /** The next message, decoded here (null when none came within the timeout; an exception if it broke). */
         private Object poll() throws Exception {
-            Object message = inbox.poll(30, TimeUnit.SECONDS);
-            return message instanceof byte[] doc ? UscpCodec.get().decode(doc) : message;
+            return decode(take());
         }
 
         Object next() throws Exception {
@@ -590,7 +623,10 @@ public final class ProxyLoadBench implements Callable<Integer> {
         }
 
         <T> T expect(Class<T> type) throws Exception {
-            Object message = poll();
+            return as(type, poll());
+        }
+
+        static <T> T as(Class<T> type, Object message) {
             if (!type.isInstance(message)) {
                 throw new IllegalStateException("expected " + type.getSimpleName() + " but got "
                         + (message instanceof ERROR e ? "ERROR " + e.getCode() + ": " + e.getMessage() : message));
