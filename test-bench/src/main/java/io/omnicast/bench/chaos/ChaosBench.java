@@ -291,27 +291,35 @@ public final class ChaosBench extends LiveScenario {
         }
     }
 
-    /** The planned departure: a last poll (so its final counters are known), then SIGKILL or SIGTERM. */
+    /**
+     * The planned departure, off the scenario's thread: a last poll (so its final counters are known), then SIGKILL
+     * or SIGTERM. The end is marked first, so the poller leaves the peer alone from now on.
+     */
     private void depart(ChaosPeer p, ExecutorService departures) {
         boolean kill = p.plan.departure() == ChurnPlan.Departure.SIGKILL;
-        PeerProcess process = p.process();
-        try {
-            PeerStats s = process.stats();
-            if (s != null) {
-                p.accept(s, System.nanoTime());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
         if (!p.end(kill ? "sigkill" : "sigterm", System.nanoTime())) {
             return;
         }
-        PeerStats last = p.last();
-        event(p, kill ? "sigkill" : "sigterm", last == null ? "" : "hop " + (int) last.number("hopCount", -1)
-                + ", children " + (int) last.number("children", 0));
+        PeerStats previous = p.last();
+        event(p, kill ? "sigkill" : "sigterm", previous == null ? "" : "hop " + (int) previous.number("hopCount", -1)
+                + ", children " + (int) previous.number("children", 0) + " (last poll)");
         (kill ? departuresKill : departuresTerm).incrementAndGet();
-        departures.execute(() -> quietly(kill ? process::kill : process::leave));
+        PeerProcess process = p.process();
+        departures.execute(() -> {
+            try {
+                PeerStats s = process.stats();
+                if (s != null) {
+                    p.accept(s, System.nanoTime());
+                }
+                if (kill) {
+                    process.kill();
+                } else {
+                    process.leave();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
     }
 
     /** One poll of every running peer (in parallel), then one row per peer and one population row. */
