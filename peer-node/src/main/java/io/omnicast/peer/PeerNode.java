@@ -61,6 +61,7 @@ public final class PeerNode implements AutoCloseable {
     /** How long a missing packet may be repaired by NACK before it counts as lost. */
     /** Pause before connecting again to a parent nobody replaced. */
     private static final long RETRY_PARENT_MILLIS = 200;
+    private static final long MAX_RETRY_PARENT_MILLIS = 5000;
     /** How long a leaving relay keeps serving children that have not yet moved to their next parent. */
     private static final Duration DEPARTURE_LINGER = Duration.ofSeconds(1);
     private static final long REPAIR_WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
@@ -142,6 +143,7 @@ public final class PeerNode implements AutoCloseable {
     private long lastSampleNanos = System.nanoTime();
     private volatile long proxyMs = -1;
     private volatile long startupMs = -1;
+    private long retryDelayMillis = RETRY_PARENT_MILLIS;
     private volatile long rtspMs = -1;
     private volatile long firstPacketMs = -1;
     private volatile long firstPacketAtNanos = -1;
@@ -285,6 +287,7 @@ public final class PeerNode implements AutoCloseable {
                     }
                     ParentLink old = current;
                     current = opened;
+                    retryDelayMillis = RETRY_PARENT_MILLIS;
                     opened.minSilence(config.playoutDelay().dividedBy(2));
                     videoTrack = Math.max(0, opened.videoTrack());
                     try {
@@ -515,13 +518,17 @@ public final class PeerNode implements AutoCloseable {
         if ("closed".equals(state) || openingFor != null || (link != null && !link.isClosed())) {
             return;
         }
+        // Back off while nobody moves us (a dead parent and a proxy that has no other slot yet, or that is
+        // placing us already): 200 ms, doubling to 5 s, back to 200 ms once a parent accepted us.
+        long delay = retryDelayMillis;
+        retryDelayMillis = Math.min(MAX_RETRY_PARENT_MILLIS, retryDelayMillis * 2);
         loop.schedule(() -> {
             ParentLink now = current;
             if (!"closed".equals(state) && openingFor == null && (now == null || now.isClosed())) {
                 current = null;
                 switchTo(parent);
             }
-        }, RETRY_PARENT_MILLIS, TimeUnit.MILLISECONDS);
+        }, delay, TimeUnit.MILLISECONDS);
     }
 
     private void everySecond() {

@@ -35,6 +35,7 @@ public final class ServerConfig {
     private final int bufferPackets;
     private final Duration publisherTimeout;
     private final Duration sessionTimeout;
+    private final Duration describeWait;
     private final int maxReadersPerChannel;
     private final int readerWriteBufferBytes;
     private final Duration slowReaderDropAfter;
@@ -55,6 +56,7 @@ public final class ServerConfig {
         this.bufferPackets = b.bufferPackets;
         this.publisherTimeout = b.publisherTimeout;
         this.sessionTimeout = b.sessionTimeout;
+        this.describeWait = b.describeWait;
         this.maxReadersPerChannel = b.maxReadersPerChannel;
         this.readerWriteBufferBytes = b.readerWriteBufferBytes;
         this.slowReaderDropAfter = b.slowReaderDropAfter;
@@ -103,6 +105,7 @@ public final class ServerConfig {
                 case "buffer.packets" -> b.bufferPackets(intValue(key, v));
                 case "publisher.timeout.ms" -> b.publisherTimeout(Duration.ofMillis(intValue(key, v)));
                 case "session.timeout.seconds" -> b.sessionTimeout(Duration.ofSeconds(intValue(key, v)));
+                case "describe.wait.ms" -> b.describeWait(Duration.ofMillis(intValue(key, v)));
                 case "channel.max.readers" -> b.maxReadersPerChannel(intValue(key, v));
                 case "reader.write.buffer.bytes" -> b.readerWriteBufferBytes(intValue(key, v));
                 case "reader.slow.drop.ms" -> b.slowReaderDropAfter(Duration.ofMillis(intValue(key, v)));
@@ -176,6 +179,11 @@ public final class ServerConfig {
         return sessionTimeout;
     }
 
+    /** How long a DESCRIBE for a channel that is not live yet waits for its publisher (zero: 404 at once). */
+    public Duration describeWait() {
+        return describeWait;
+    }
+
     public int maxReadersPerChannel() {
         return maxReadersPerChannel;
     }
@@ -234,6 +242,7 @@ public final class ServerConfig {
         private int bufferPackets = 8192;
         private Duration publisherTimeout = Duration.ofSeconds(5);
         private Duration sessionTimeout = Duration.ofSeconds(60);
+        private Duration describeWait = Duration.ZERO;
         private int maxReadersPerChannel = 1000;
         private int readerWriteBufferBytes = 1 << 20;
         private Duration slowReaderDropAfter = Duration.ofSeconds(5);
@@ -293,6 +302,14 @@ public final class ServerConfig {
 
         public Builder publisherTimeout(Duration d) {
             this.publisherTimeout = d;
+            return this;
+        }
+
+        public Builder describeWait(Duration d) {
+            if (d.isNegative() || d.compareTo(Duration.ofSeconds(30)) > 0) {
+                throw new IllegalArgumentException("describe wait must be 0 to 30 s (was " + d + ")");
+            }
+            describeWait = d;
             return this;
         }
 

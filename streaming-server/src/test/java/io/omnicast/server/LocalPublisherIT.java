@@ -17,7 +17,9 @@ import io.omnicast.media.rtp.RtpPacketWriter;
 import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspResponse;
 import io.omnicast.server.testing.FreePorts;
+import io.omnicast.server.testing.RawRtsp;
 import io.omnicast.server.testing.SyntheticPublisher;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -210,6 +212,32 @@ class LocalPublisherIT {
         } catch (Exception e) {
             c.close();
             throw e;
+        }
+    }
+
+    @Test
+    void aDescribeBeforeTheRelayIsLiveWaitsForItWhenConfigured() throws Exception {
+        // A relay peer's child may arrive while the relay still opens its own parent: it waits, not 404.
+        try (StreamingServer relay = StreamingServer.start(ServerConfig.builder().bindAddress("127.0.0.1")
+                .rtspPort(FreePorts.tcp()).udpRtpPort(FreePorts.udpPair()).describeWait(Duration.ofSeconds(2)).build());
+                RawRtsp raw = new RawRtsp(relay.rtspPort());
+                RawRtsp late = new RawRtsp(relay.rtspPort())) {
+            String url = "rtsp://127.0.0.1:" + relay.rtspPort() + "/live/early";
+            long start = System.nanoTime();
+            raw.send("DESCRIBE " + url + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+            Thread.sleep(300);
+            relay.publishLocal("early", SyntheticPublisher.SDP);
+            String r = raw.response();
+            long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(r.startsWith("RTSP/1.0 200 OK"), r);
+            assertTrue(r.contains("m=video"), r);
+            assertTrue(waitedMs >= 300 && waitedMs < 1500, "answered once live: " + waitedMs + " ms");
+            // nobody publishes "never": 404 when the wait is over
+            start = System.nanoTime();
+            r = late.exchange("DESCRIBE rtsp://127.0.0.1:" + relay.rtspPort() + "/live/never RTSP/1.0\r\nCSeq: 1"
+                    + "\r\n\r\n");
+            assertTrue(r.startsWith("RTSP/1.0 404 Not Found (channel 'never' is not live)"), r);
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) >= 1900, "waited the full 2 s");
         }
     }
 

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class RelayService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayService.class);
 
+    private static final java.time.Duration CHILD_EARLY_WAIT = java.time.Duration.ofSeconds(3);
+
     private final PeerConfig config;
     private final StreamingServer server;
     private volatile LocalPublisher publisher;
@@ -29,7 +31,8 @@ public final class RelayService implements AutoCloseable {
         this.config = config;
         ServerConfig serverConfig = ServerConfig.builder().bindAddress(config.bindAddress().getHostAddress())
                 .rtspPort(config.relayPort()).udpRtpPort(0).maxReadersPerChannel(Math.max(1, maxChildren))
-                .build();
+                // A child placed under us while we still open our own parent waits for the stream, not a 404.
+                .describeWait(CHILD_EARLY_WAIT).build();
         this.server = StreamingServer.start(serverConfig, admission);
     }
 

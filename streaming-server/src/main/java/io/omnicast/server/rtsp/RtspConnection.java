@@ -271,14 +271,48 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     private void describe(ChannelHandlerContext ctx, FullHttpRequest request) {
         RtspUrl url = url(request);
         String name = channelName(url);
+        long waitNanos = server.config().describeWait().toNanos();
+        if (waitNanos > 0 && server.channels().live(name).isEmpty()) {
+            admit(request, url, name); // only admitted readers may wait
+            awaitLive(ctx, request.retainedDuplicate(), name, System.nanoTime() + waitNanos);
+            return;
+        }
         LiveChannel channel = liveChannel(name);
         admit(request, url, name);
+        describeReply(ctx, request, channel);
+    }
+
+    private void describeReply(ChannelHandlerContext ctx, FullHttpRequest request, LiveChannel channel) {
         FullHttpResponse r = RtspResponses.withBody(request, "application/sdp", channel.sdp().describeToReaders(),
                 ctx.alloc());
         String base = request.uri();
         r.headers().set(RtspHeaderNames.CONTENT_BASE, base.endsWith("/") ? base : base + "/");
         decorate(r, null);
         ctx.writeAndFlush(r);
+    }
+
+    /**
+     * Answers a held DESCRIBE once {@code name} is live, or with 404 at {@code deadline}: polls every 10 ms on the
+     * connection's event loop; owns (releases) {@code held}.
+     */
+    private void awaitLive(ChannelHandlerContext ctx, FullHttpRequest held, String name, long deadlineNanos) {
+        ctx.executor().schedule(() -> {
+            if (!ctx.channel().isActive()) {
+                held.release();
+                return;
+            }
+            if (server.channels().live(name).isEmpty() && System.nanoTime() < deadlineNanos) {
+                awaitLive(ctx, held, name, deadlineNanos);
+                return;
+            }
+            try {
+                describeReply(ctx, held, liveChannel(name));
+            } catch (Refusal e) {
+                refuse(ctx, held, e.status, e.getMessage());
+            } finally {
+                held.release();
+            }
+        }, 10, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void announce(ChannelHandlerContext ctx, FullHttpRequest request) {
