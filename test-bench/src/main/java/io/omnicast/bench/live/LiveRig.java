@@ -135,8 +135,10 @@ public final class LiveRig implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("peer", "--proxy", proxyAddress(), "--user", spec.user(),
                 "--password", PASSWORD, "--channel", channel, "--bind", address, "--max-children",
                 String.valueOf(spec.maxChildren()), "--fixed-capacity", "--stats-port", String.valueOf(statsPort),
-                "--playout-delay-ms", String.valueOf(spec.playoutDelayMs()), spec.decode() ? "--headless"
-                        : "--no-decode"));
+                "--playout-delay-ms", String.valueOf(spec.playoutDelayMs())));
+        if (!spec.extraArgs().contains("--window")) {
+            args.add(spec.decode() ? "--headless" : "--no-decode");
+        }
         args.addAll(spec.extraArgs());
         Process process = launch(spec.user(), List.of("-Xmx" + spec.heapMb() + "m"), args.toArray(String[]::new));
         PeerProcess peer = new PeerProcess(spec.user(), address, statsPort, process, log(spec.user()));
