@@ -1,10 +1,15 @@
 package io.omnicast.peer;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.omnicast.media.rtp.RtpPacket;
+import io.omnicast.media.rtp.RtpPacketWriter;
 import io.omnicast.peer.config.TransportMode;
 import io.omnicast.peer.proxy.ParentRef;
+import io.omnicast.peer.relay.RelayService;
 import io.omnicast.peer.stream.ParentLink;
+import io.omnicast.server.LocalPublisher;
 import io.omnicast.uscp.UscpCodec;
 import io.omnicast.uscp.UscpException;
 import io.omnicast.uscp.ticket.Ticket;
@@ -22,7 +27,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -30,29 +37,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the join's code paths once before the join, while the app starts: the USCP codec (JAXB and the schema
- * validator), Ed25519 ticket signatures, and an RTSP session attempt against this peer's own relay (client and
- * server codecs). A fresh JVM loads and links thousands of classes on these paths; done here, the viewer's
+ * validator), Ed25519 ticket signatures, and a whole RTSP/RTP session with this peer's own relay (client and
+ * server side, UDP). A fresh JVM loads and links thousands of classes on these paths; done here, the viewer's
  * Tconnection measures the network and the system, not class loading. Best effort: a failure here is logged and the
  * join goes ahead.
  */
 final class Warmup {
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
     private static final int ROUNDS = 20;
+    private static final int WANTED_PACKETS = 6;
 
     private Warmup() {
     }
 
-    /** Warms up; returns the milliseconds it took. */
-    static long run(String channel, InetSocketAddress ownRelay, InetAddress bind, EventLoopGroup group) {
+    /** What the warm-up did: its duration and the RTP packets the session played. */
+    record Result(long millis, int packetsPlayed) {
+    }
+
+    /** Warms up. */
+    static Result run(RelayService relay, EventLoopGroup group) {
         long start = System.nanoTime();
         codec();
         tickets();
-        if (ownRelay != null) {
-            rtsp(channel, ownRelay, bind, group);
-        }
+        int played = session(relay, group);
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        log.debug("warm-up took {} ms", millis);
-        return millis;
+        log.debug("warm-up took {} ms ({} RTP packets played)", millis, played);
+        return new Result(millis, played);
     }
 
     private static void codec() {
@@ -89,15 +99,39 @@ final class Warmup {
         }
     }
 
-    /** An RTSP session attempt to our own relay: refused (no ticket, nothing live) after a full exchange. */
-    private static void rtsp(String channel, InetSocketAddress ownRelay, InetAddress bind, EventLoopGroup group) {
-        String url = "rtsp://" + ownRelay.getAddress().getHostAddress() + ":" + ownRelay.getPort() + "/live/"
-                + channel;
-        ParentRef self = new ParentRef("warmup", 0, url, "warmup");
-        ParentLink.Events none = new ParentLink.Events() {
+    /**
+     * A whole session with our own relay: the relay publishes a synthetic stream (SPS, PPS and IDR-typed NAL units,
+     * one "frame" every 33 ms) on another channel, and a link from 127.0.0.1 (no ticket needed) plays it over UDP
+     * until a few packets arrived: DESCRIBE, SETUP, PLAY, RTP and RTCP on both sides, as a join will use them.
+     */
+    private static int session(RelayService relay, EventLoopGroup group) {
+        String channel = "warmup-" + Long.toHexString(System.nanoTime());
+        LocalPublisher publisher;
+        try {
+            publisher = relay.publishOther(channel, SDP);
+        } catch (RuntimeException e) {
+            log.debug("session warm-up: cannot publish: {}", e.toString());
+            return 0;
+        }
+        RtpPacketWriter writer = new RtpPacketWriter(0x5EED, 96, 1);
+        long[] timestamp = {0};
+        ScheduledFuture<?> feeder = group.next().scheduleAtFixedRate(() -> {
+            for (byte nal : new byte[] {0x67, 0x68, 0x65}) { // SPS, PPS, IDR: each a keyframe start for the ring
+                ByteBuf payload = ByteBufAllocator.DEFAULT.buffer(64);
+                try {
+                    payload.writeByte(nal).writeZero(63);
+                    publisher.offer(0, writer.write(ByteBufAllocator.DEFAULT, timestamp[0], nal == 0x65, payload));
+                } finally {
+                    payload.release();
+                }
+            }
+            timestamp[0] += 3000;
+        }, 0, 33, TimeUnit.MILLISECONDS);
+        CountDownLatch packets = new CountDownLatch(WANTED_PACKETS);
+        ParentLink.Events counting = new ParentLink.Events() {
             @Override
             public void onRtp(ParentLink link, int track, RtpPacket packet, long arrivalNanos) {
-                // nothing is played in the warm-up (the link owns the packet)
+                packets.countDown();
             }
 
             @Override
@@ -105,16 +139,30 @@ final class Warmup {
                 link.close();
             }
         };
+        InetSocketAddress endpoint = relay.endpoint();
+        String url = "rtsp://" + endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort() + "/live/" + channel;
+        ParentLink link = null;
         try {
-            ParentLink link = ParentLink.open(self, TransportMode.TCP, -1, group, none, 3, Duration.ofSeconds(1), 1,
-                    "warmup", bind).get(3, TimeUnit.SECONDS);
-            link.close();
-        } catch (ExecutionException e) {
-            log.debug("RTSP warm-up ended as expected: {}", e.getCause() == null ? e : e.getCause().getMessage());
-        } catch (TimeoutException | RuntimeException e) {
-            log.debug("RTSP warm-up: {}", e.toString());
+            link = ParentLink.open(new ParentRef("warmup", 0, url, ""), TransportMode.UDP, -1, group, counting, 30,
+                    Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress()).get(3, TimeUnit.SECONDS);
+            if (!packets.await(2, TimeUnit.SECONDS)) {
+                log.debug("session warm-up: only {} packets arrived", WANTED_PACKETS - packets.getCount());
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.debug("session warm-up: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            feeder.cancel(false);
+            if (link != null) {
+                link.close();
+            }
+            publisher.close();
         }
+        return (int) (WANTED_PACKETS - packets.getCount());
     }
+
+    private static final String SDP = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"
+            + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+            + "a=fmtp:96 packetization-mode=1;profile-level-id=42e01e\r\na=control:streamid=0\r\n";
 }

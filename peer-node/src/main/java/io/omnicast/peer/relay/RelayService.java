@@ -63,6 +63,17 @@ public final class RelayService implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes a stream other than the channel into this relay (the start-up warm-up plays one from 127.0.0.1 to
+     * run the RTSP and RTP paths once before the join).
+     */
+    public LocalPublisher publishOther(String channel, String sdp) {
+        if (channel.equals(config.channel())) {
+            throw new IllegalArgumentException("the relay's own channel is published with publish()");
+        }
+        return server.publishLocal(channel, sdp);
+    }
+
     /** One packet the peer kept (only read; the caller keeps ownership). */
     public void forward(int track, ByteBuf packet) {
         LocalPublisher p = publisher;

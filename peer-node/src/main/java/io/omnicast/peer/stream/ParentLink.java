@@ -212,6 +212,9 @@ public final class ParentLink implements AutoCloseable {
     }
 
     static String withTicket(String url, String ticket) {
+        if (ticket.isEmpty()) {
+            return url; // a local player's session (the warm-up): loopback needs none
+        }
         String encoded = URLEncoder.encode(ticket, StandardCharsets.UTF_8);
         return url + (url.contains("?") ? "&" : "?") + "ticket=" + encoded;
     }

@@ -1,0 +1,32 @@
+package io.omnicast.peer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.omnicast.peer.config.PeerConfig;
+import io.omnicast.peer.relay.RelayService;
+import io.omnicast.server.channel.TicketAdmission;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The start-up warm-up plays a real session with the peer's own relay (loopback sockets, UDP) and cleans up. */
+class WarmupTest {
+    @Test
+    void warmUpPlaysASessionWithTheOwnRelayAndLeavesNothingBehind() throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(2);
+        PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("alice").password("secret-pass")
+                .channel("demo").bind("127.0.0.1").maxChildren(0).build();
+        try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null))) {
+            Warmup.Result result = Warmup.run(relay, group);
+            assertEquals(6, result.packetsPlayed(), "the session played from 127.0.0.1 without a ticket");
+            assertTrue(result.millis() < 10_000, result.toString());
+            assertEquals(0, relay.readers(), "the warm-up reader is gone");
+            // the relay still serves its own channel afterwards (the warm-up used another one)
+            relay.publish("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
+                    + "a=rtpmap:96 H264/90000\r\na=control:streamid=0\r\n");
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+}
