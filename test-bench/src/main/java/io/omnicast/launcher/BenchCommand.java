@@ -14,8 +14,9 @@ import picocli.CommandLine.Command;
             io.omnicast.bench.peer.PeerBench.class,
             io.omnicast.bench.paper.PaperBench.class,
             io.omnicast.bench.chaos.ChaosBench.class,
-            BenchCommand.Scale.class,
-            BenchCommand.Load.class,
+            io.omnicast.bench.scale.ScaleBench.class,
+            io.omnicast.bench.scale.ScaleHost.class,
+            io.omnicast.bench.load.LoadBench.class,
             BenchCommand.Simulate.class,
             io.omnicast.bench.proxy.ProxyLoadBench.class,
             io.omnicast.bench.publish.PublishCommand.class,
@@ -28,24 +29,6 @@ final class BenchCommand implements Runnable {
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing scenario: choose one of "
                 + spec.subcommands().keySet());
-    }
-
-    /** Scenarios that come with the test-bench issue. */
-    abstract static class Scenario extends NotBuiltYetCommand {
-        @Override
-        String arrivesWith() {
-            return "the test-bench scenarios arrive with issue #7";
-        }
-    }
-
-    @Command(name = "scale", mixinStandardHelpOptions = true,
-            description = "As many peers as the machine holds on loopback.")
-    static final class Scale extends Scenario {
-    }
-
-    @Command(name = "load", mixinStandardHelpOptions = true,
-            description = "The proxy under a flash crowd; the streaming server under many readers.")
-    static final class Load extends Scenario {
     }
 
     @Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,

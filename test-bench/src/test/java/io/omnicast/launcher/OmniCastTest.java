@@ -38,13 +38,6 @@ class OmniCastTest {
     }
 
     @Test
-    void commandOfAComponentNotBuiltYetSaysSoAndFails() {
-        assertEquals(OmniCast.EXIT_NOT_BUILT, run("bench", "scale"));
-        assertTrue(err.toString().contains("not built yet"), err.toString());
-        assertTrue(err.toString().contains("issue #7"), err.toString());
-    }
-
-    @Test
     void missingCommandIsAUsageError() {
         assertEquals(2, run());
         assertTrue(err.toString().contains("Missing command"), err.toString());

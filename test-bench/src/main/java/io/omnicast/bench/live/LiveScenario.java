@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,7 +75,7 @@ public abstract class LiveScenario implements Callable<Integer> {
         run = RunDirectory.create(reportsRoot, scenario(), Clock.systemDefaultZone());
         report = new ReportDocument(title(), run, started).machine(MachineInfo.current())
                 .build(BuildInfo.of(Path.of("."))).command(("./omnicast bench " + scenario() + " " + String.join(" ",
-                        spec.commandLine().getParseResult().originalArgs())).strip());
+                        ownArgs())).strip());
         report.parameter("topology", topology).parameter("seed", seed).parameter("stream", size + " @ 30 fps, "
                 + kbps + " kbit/s H.264 (encoder bridge test pattern)");
         report.parameter("load average at start", loadAverage());
@@ -89,6 +90,15 @@ public abstract class LiveScenario implements Callable<Integer> {
         Path file = report.write();
         say("report: " + file);
         return 0;
+    }
+
+    /** The arguments after the command name (run through {@code omnicast bench <scenario>}, those come first). */
+    private List<String> ownArgs() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals(scenario())) {
+            return args.subList(2, args.size());
+        }
+        return args;
     }
 
     protected final void say(String line) {

@@ -42,7 +42,6 @@ import picocli.CommandLine.Spec;
                 + "N UDP and TCP readers of one stream.")
 public final class ServerFanoutBench implements Callable<Integer> {
     private static final String KEY = "bench";
-    private static final int JOINS = 200;
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
 
     @Spec
@@ -62,15 +61,57 @@ public final class ServerFanoutBench implements Callable<Integer> {
             description = "Transports to measure (default: ${DEFAULT-VALUE}).")
     String[] transports;
 
+    @Option(names = "--joins", defaultValue = "200",
+            description = "Joins, one at a time, of the start-latency measurement (default: ${DEFAULT-VALUE}).")
+    int joins;
+
+    /**
+     * One measured step of a transport: the server's CPU (share of one core), heap after a full GC and RSS with
+     * {@code readers} readers ({@code readers} 0: the publisher alone), and what the readers received in the window.
+     *
+     * @param minKbps the slowest reader's throughput; {@code meanKbps} the mean over the readers
+     */
+    public record Step(String transport, int readers, double seconds, double cpuShare, long heapKiB, long rssKiB,
+            long minPackets, long maxPackets, double minKbps, double meanKbps) {
+    }
+
+    /**
+     * PLAY to the first keyframe packet: inside the server (PLAY decoded to the packet handed to the transport) and
+     * as the client saw it (PLAY sent to the packet received), in ms, over {@code joins} joins one at a time.
+     */
+    public record StartLatency(long joins, double serverP50Ms, double serverP95Ms, List<Double> clientMs) {
+    }
+
+    private final List<Step> steps = new ArrayList<>();
+    private final List<Double> fanoutJoinMs = new ArrayList<>();
+    private StartLatency startLatency;
+
+    /** The steps measured by the last run, baseline (0 readers) first for each transport. */
+    public List<Step> steps() {
+        return List.copyOf(steps);
+    }
+
+    /** PLAY sent to the first keyframe packet received (ms) of every reader added during the fan-out steps. */
+    public List<Double> fanoutJoinMillis() {
+        return List.copyOf(fanoutJoinMs);
+    }
+
+    /** The start-latency measurement of the last run, or null before one. */
+    public StartLatency startLatency() {
+        return startLatency;
+    }
+
     /** One light-weight reader: counts packets, notes when the first one arrived. */
     private static final class Sink implements RtspClient.MediaListener {
         final AtomicLong packets = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
         final CountDownLatch first = new CountDownLatch(1);
         volatile long firstPacketNanos;
         volatile int firstSequence = -1;
 
         @Override
         public void onRtp(int track, ByteBuf packet) {
+            bytes.addAndGet(packet.readableBytes());
             if (packets.getAndIncrement() == 0) {
                 firstPacketNanos = System.nanoTime();
                 firstSequence = packet.getUnsignedShort(packet.readerIndex() + 2);
@@ -87,7 +128,9 @@ public final class ServerFanoutBench implements Callable<Integer> {
                 Arrays.toString(readerCounts), seconds, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + Runtime.version());
         measureStartLatency(out);
-        List<Double> latencies = new ArrayList<>();
+        List<Double> latencies = fanoutJoinMs;
+        latencies.clear();
+        steps.clear();
         for (String transport : transports) {
             runTransport(transport, out, latencies);
         }
@@ -100,7 +143,7 @@ public final class ServerFanoutBench implements Callable<Integer> {
 
     /**
      * PLAY to the first keyframe packet leaving the server, measured inside an in-process server (PLAY decoded to the
-     * packet handed to the transport) for {@link #JOINS} joins alternating UDP and TCP, one at a time.
+     * packet handed to the transport) for {@code --joins} joins alternating UDP and TCP, one at a time.
      */
     private void measureStartLatency(PrintWriter out) throws Exception {
         ServerConfig config = ServerConfig.builder().bindAddress("127.0.0.1").rtspPort(freeTcpPort())
@@ -111,7 +154,7 @@ public final class ServerFanoutBench implements Callable<Integer> {
             SyntheticVideoPublisher publisher = SyntheticVideoPublisher.start(url + "?key=" + KEY, bitrate, group);
             Thread.sleep(2500);
             List<Double> client = new ArrayList<>();
-            for (int i = 0; i < JOINS; i++) {
+            for (int i = 0; i < joins; i++) {
                 Thread.sleep(37); // spread the joins over the GOP
                 Sink sink = new Sink();
                 try (RtspClient c = RtspClient.connect(url, RtspClient.Options.defaults(), group)
@@ -132,6 +175,8 @@ public final class ServerFanoutBench implements Callable<Integer> {
             publisher.close();
             client.sort(Double::compare);
             LatencyRecorder inServer = server.firstPacketLatency();
+            startLatency = new StartLatency(inServer.count(), inServer.percentileNanos(50) / 1e6,
+                    inServer.percentileNanos(95) / 1e6, List.copyOf(client));
             out.printf("PLAY -> first keyframe packet leaving the server (in-process, %d joins, UDP and TCP): p50 %.3f ms,"
                     + " p95 %.3f ms (target p95 <= 5 ms); seen by the client (PLAY sent -> packet received): p50 %.2f "
                     + "ms, p95 %.2f ms%n", inServer.count(), inServer.percentileNanos(50) / 1e6,
@@ -154,9 +199,10 @@ public final class ServerFanoutBench implements Callable<Integer> {
             String url = "rtsp://127.0.0.1:" + rtspPort + "/live/fanout";
             SyntheticVideoPublisher publisher = SyntheticVideoPublisher.start(url + "?key=" + KEY, bitrate, group);
             Thread.sleep(2500); // a keyframe in the buffer, the JIT warm
-            double baseCpu = cpuShare(server, seconds / 2);
+            double baseCpu = cpuShare(server, Math.max(1, seconds / 2));
             long baseHeap = heapAfterGc(server);
             long baseRss = rssKiB(server);
+            steps.add(new Step(transport, 0, Math.max(1, seconds / 2), baseCpu, baseHeap, baseRss, 0, 0, 0, 0));
             out.printf("%s: publisher only: server CPU %.1f%% of a core, heap after GC %d KiB, RSS %d MiB%n",
                     transport, 100 * baseCpu, baseHeap, baseRss / 1024);
             for (int target : readerCounts) {
@@ -182,16 +228,27 @@ public final class ServerFanoutBench implements Callable<Integer> {
                 }
                 Thread.sleep(2000);
                 long[] before = sinks.stream().mapToLong(s -> s.packets.get()).toArray();
+                long[] bytesBefore = sinks.stream().mapToLong(s -> s.bytes.get()).toArray();
+                long t0 = System.nanoTime();
                 double cpu = cpuShare(server, seconds);
                 long[] after = sinks.stream().mapToLong(s -> s.packets.get()).toArray();
+                long[] bytesAfter = sinks.stream().mapToLong(s -> s.bytes.get()).toArray();
+                double window = (System.nanoTime() - t0) / 1e9;
                 long heap = heapAfterGc(server);
                 long rss = rssKiB(server);
                 long minPackets = Long.MAX_VALUE;
                 long maxPackets = 0;
+                double minKbps = Double.MAX_VALUE;
+                double sumKbps = 0;
                 for (int i = 0; i < before.length; i++) {
                     minPackets = Math.min(minPackets, after[i] - before[i]);
                     maxPackets = Math.max(maxPackets, after[i] - before[i]);
+                    double kbps = (bytesAfter[i] - bytesBefore[i]) * 8 / 1000.0 / window;
+                    minKbps = Math.min(minKbps, kbps);
+                    sumKbps += kbps;
                 }
+                steps.add(new Step(transport, target, window, cpu, heap, rss, minPackets, maxPackets, minKbps,
+                        sumKbps / before.length));
                 out.printf("%s N=%d: server CPU %.1f%% of a core (%.3f%% per reader above publisher-only), heap after "
                         + "GC +%.1f KiB per reader, RSS +%.0f KiB per reader; packets per reader in %d s: %d..%d%n",
                         transport, target, 100 * cpu, 100 * (cpu - baseCpu) / target, (heap - baseHeap) / (double) target,
