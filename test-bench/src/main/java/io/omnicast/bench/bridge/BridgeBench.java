@@ -1,5 +1,7 @@
 package io.omnicast.bench.bridge;
 
+import io.omnicast.bench.report.ReportDocument;
+import io.omnicast.bench.report.ReportRun;
 import io.omnicast.bridge.Bridge;
 import io.omnicast.bridge.BridgeConfig;
 import io.omnicast.bridge.publish.LatencyHistogram;
@@ -53,9 +55,19 @@ public final class BridgeBench implements Callable<Integer> {
             defaultValue = "/usr/bin/ffmpeg")
     String ffmpeg;
 
+    @Option(names = "--reports", paramLabel = "DIR", defaultValue = "reports",
+            description = "Where the run directory is created (default ${DEFAULT-VALUE}).")
+    Path reportsRoot;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        ReportRun reportRun = ReportRun.start(reportsRoot, "bridge", "Encoder bridge pass-through: added latency and "
+                + "CPU", spec);
+        reportRun.report().parameter("input", "a 10 s 1080p30 H.264 clip at " + bitrateKbps + " kbit/s looped by "
+                + ffmpeg + " as MPEG-TS over UDP (a hardware encoder's output)").parameter("output", "RTSP/TCP to "
+                + "the streaming server in this JVM").parameter("measured", seconds + " s after " + warmup
+                + " s of warm-up");
         Path dir = Files.createTempDirectory("omnicast-bench-bridge");
         Path clip = dir.resolve("1080p30.ts");
         out.println("encoding a 10 s 1080p30 clip at " + bitrateKbps + " kbit/s with " + ffmpeg + " ...");
@@ -116,6 +128,15 @@ public final class BridgeBench implements Callable<Integer> {
                         latency.quantileMicros(0.99) / 1000);
                 out.printf(Locale.ROOT, "  CPU of the bridge's threads: %.2f%% of one core (target < 5%%)%n",
                         100.0 * cpu / wall);
+                ReportDocument report = reportRun.report();
+                report.headline("Encoder bridge pass-through, 1080p30 " + bitrateKbps + " kbit/s: latency added "
+                        + "(input packet read to RTP handed to the socket)", String.format(Locale.ROOT,
+                                "p50 %.2f ms, p99 %.2f ms", latency.quantileMicros(0.5) / 1000,
+                                latency.quantileMicros(0.99) / 1000), "p99 <= 5 ms");
+                report.headline("Encoder bridge pass-through, 1080p30 " + bitrateKbps + " kbit/s: CPU of the bridge's "
+                        + "threads", String.format(Locale.ROOT, "%.2f %% of one core (%d frames, %.2f Mbit/s out)",
+                                100.0 * cpu / wall, frames, mbps), "< 5 % of a core");
+                out.println("report: " + reportRun.finish());
                 out.flush();
                 return 0;
             } finally {

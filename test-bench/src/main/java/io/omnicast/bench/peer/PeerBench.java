@@ -2,10 +2,9 @@ package io.omnicast.bench.peer;
 
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.bench.demo.PeerStats;
-import io.omnicast.bench.report.BuildInfo;
 import io.omnicast.bench.report.CsvWriter;
-import io.omnicast.bench.report.MachineInfo;
 import io.omnicast.bench.report.ReportDocument;
+import io.omnicast.bench.report.ReportRun;
 import io.omnicast.bench.report.RunDirectory;
 import io.omnicast.peer.PeerNode;
 import io.omnicast.peer.config.PeerConfig;
@@ -107,17 +106,15 @@ public final class PeerBench implements Callable<Integer> {
                     + "--seconds must be at least 1 and --hops at least 2");
         }
         dir = Files.createTempDirectory("omnicast-bench-peer");
-        java.time.Instant started = java.time.Instant.now();
-        run = RunDirectory.create(reportsRoot, "peer", java.time.Clock.systemDefaultZone());
-        report = new ReportDocument("Peer node: per-hop latency, relay cost and memory", run, started)
-                .machine(MachineInfo.current()).build(BuildInfo.of(Path.of("."))).command(("./omnicast bench peer "
-                        + String.join(" ", spec.commandLine().getParseResult().originalArgs())).strip())
-                .parameter("chain", rounds + " rounds of a " + hops + "-hop chain of in-process peers (capacity 1, "
+        ReportRun reportRun = ReportRun.start(reportsRoot, "peer", "Peer node: per-hop latency, relay cost and memory",
+                spec);
+        run = reportRun.run();
+        report = reportRun.report();
+        report.parameter("chain", rounds + " rounds of a " + hops + "-hop chain of in-process peers (capacity 1, "
                         + "320x240 30 fps 600 kbit/s from ffmpeg, TCP), real loopback sockets between them")
                 .parameter("relay cost", "a relay process (-Xmx128m, headless decoding) on 720p30 at 2 Mbit/s, CPU "
                         + "from /proc over " + seconds + " s, alternating 0 and " + children + " children (no-decode "
-                        + "peers) " + repeats + " times")
-                .parameter("load average at start", loadAverage());
+                        + "peers) " + repeats + " times");
         out.printf("bench peer: %d rounds of a %d-hop chain, relay with %d children; work dir %s%n", rounds, hops,
                 children, dir);
         Map<Integer, List<long[]>> joins = new HashMap<>();
@@ -223,19 +220,8 @@ public final class PeerBench implements Callable<Integer> {
                 gracefulGaps.size(), percentile(abortGaps, 50), percentile(abortGaps, 95), abortGaps.size(), stalls,
                 lostAfterRepair));
         relayCost();
-        report.parameter("load average at end", loadAverage());
-        report.elapsed(java.time.Duration.between(started, java.time.Instant.now()));
-        out.println("report: " + report.write());
+        out.println("report: " + reportRun.finish());
         return 0;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private void collectRecovery(PeerNode peer, List<Long> gaps) throws InterruptedException {
