@@ -43,6 +43,10 @@ public final class ChannelOwner {
         }
     }
 
+    /** A demoted relay gets children again after this long without a failure report against it. */
+    static final java.time.Duration DEMOTION_QUIET = java.time.Duration.ofSeconds(60);
+    private static final java.time.Duration FORGIVE_CHECK = java.time.Duration.ofSeconds(5);
+
     ChannelOwner(String channel, EventExecutor executor, ProxyServices services) {
         this.channel = channel;
         this.executor = executor;
@@ -65,6 +69,8 @@ public final class ChannelOwner {
             engine = new TopologyEngine(tree, services.algorithm().forChannel(new ChannelSetup(channel,
                     services.config().topologySeed())), services.algorithm().id(),
                     services.config().placementBackups());
+            executor.scheduleWithFixedDelay(this::forgiveQuietParents, FORGIVE_CHECK.toMillis(),
+                    FORGIVE_CHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
         return tree;
     }
@@ -173,6 +179,13 @@ public final class ChannelOwner {
                         "departed " + session.nodeId() + "; no spare slot"));
             }
         });
+    }
+
+    /** Demoted relays without a failure report for {@link #DEMOTION_QUIET} take children again. */
+    private void forgiveQuietParents() {
+        if (engine.forgiveQuietParents(DEMOTION_QUIET) > 0 && engine.waitingCount() > 0) {
+            pushAll(engine.placeWaiting(), System.nanoTime(), "a demoted relay was forgiven");
+        }
     }
 
     /** A viewer reports its parent failed: count it, move the viewer, answer with its new parent. */

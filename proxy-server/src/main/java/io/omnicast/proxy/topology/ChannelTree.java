@@ -235,6 +235,21 @@ public final class ChannelTree implements TreeView {
 
     public void countFailureReport(Node node) {
         node.failureReports++;
+        node.lastFailureReportNanos = nanoClock.getAsLong();
+    }
+
+    /**
+     * Lifts {@code node}'s demotion and forgets its failure reports when the last report is at least {@code quiet}
+     * old: a relay that a loaded child blamed a few times gets children again once nobody complains for a while.
+     * True when it was lifted.
+     */
+    public boolean forgiveIfQuiet(Node node, java.time.Duration quiet) {
+        if (!node.demoted || node.removed || nanoClock.getAsLong() - node.lastFailureReportNanos < quiet.toNanos()) {
+            return false;
+        }
+        node.failureReports = 0;
+        setDemoted(node, false);
+        return true;
     }
 
     private void setSubtreeHop(Node top, int hop) {
@@ -397,6 +412,7 @@ public final class ChannelTree implements TreeView {
         private long rttNanos = -1;
         private boolean reachable;
         private boolean demoted;
+        private long lastFailureReportNanos;
         private boolean removed;
         private int failureReports;
         // index bookkeeping, owned by ChannelTree

@@ -31,6 +31,7 @@ public final class TopologyEngine {
     private final String algorithmId;
     private final int maxBackups;
     private final LinkedHashSet<Node> waiting = new LinkedHashSet<>();
+    private final LinkedHashSet<Node> demoted = new LinkedHashSet<>();
     private long hopLimitRefusals;
 
     public TopologyEngine(ChannelTree tree, ChannelTopology topology, String algorithmId, int maxBackups) {
@@ -95,6 +96,25 @@ public final class TopologyEngine {
         return new Departure(node, moved, stuck);
     }
 
+    /**
+     * Lifts the demotion of every demoted node without a failure report for {@code quiet} (see
+     * {@link ChannelTree#forgiveIfQuiet}); returns how many got their slots back (then {@link #placeWaiting()} may
+     * place orphans that waited).
+     */
+    public int forgiveQuietParents(java.time.Duration quiet) {
+        int lifted = 0;
+        for (java.util.Iterator<Node> it = demoted.iterator(); it.hasNext();) {
+            Node node = it.next();
+            if (node.removed()) {
+                it.remove();
+            } else if (tree.forgiveIfQuiet(node, quiet)) {
+                it.remove();
+                lifted++;
+            }
+        }
+        return lifted;
+    }
+
     /** Retries orphans that found no parent before (after capacity appeared). */
     public List<Decision> placeWaiting() {
         List<Decision> placed = new ArrayList<>();
@@ -127,6 +147,7 @@ public final class TopologyEngine {
         FailureVerdict verdict = topology.onFailureReport(new FailureReport(reporter, failedParent, reason, tree));
         if (verdict == FailureVerdict.DEMOTE_PARENT && !failedParent.isOrigin()) {
             tree.setDemoted(failedParent, true);
+            demoted.add(failedParent);
         }
         Node oldParent = reporter.parent();
         tree.detach(reporter);

@@ -9,6 +9,7 @@ import io.omnicast.proxy.topology.builtin.HopCountAlgorithm;
 import io.omnicast.proxy.topology.testkit.TopologyTestKit;
 import io.omnicast.proxy.topology.testkit.TopologyTestKit.Moved;
 import io.omnicast.proxy.topology.testkit.TopologyTestKit.Placed;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -139,6 +140,26 @@ class HopCountAlgorithmTest {
         kit.reportFailure("c3", "p", "rtp-timeout");
         assertTrue(kit.demoted("p"));
         assertNull(kit.join("late", 0).parent());
+    }
+
+    @Test
+    void aDemotedParentTakesChildrenAgainAfterAQuietMinute() {
+        kit.origin("o", 1);
+        kit.join("p", 4);
+        for (int i = 1; i <= 3; i++) {
+            kit.join("c" + i, 0);
+            kit.reportFailure("c" + i, "p", "rtp-timeout");
+        }
+        assertTrue(kit.demoted("p"));
+        kit.advance(Duration.ofSeconds(59));
+        assertEquals(0, kit.forgiveQuietParents(Duration.ofSeconds(60)));
+        assertTrue(kit.demoted("p"), "still within the quiet minute");
+        kit.advance(Duration.ofSeconds(2));
+        assertEquals(1, kit.forgiveQuietParents(Duration.ofSeconds(60)));
+        assertFalse(kit.demoted("p"));
+        assertEquals(0, kit.tree().node("p").orElseThrow().failureReports());
+        assertEquals("p", kit.join("late", 0).parent());
+        kit.assertConsistent();
     }
 
     @Test

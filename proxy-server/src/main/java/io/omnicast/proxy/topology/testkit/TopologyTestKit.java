@@ -114,6 +114,14 @@ public final class TopologyTestKit {
         return placed(engine.reportFailure(require(reporter), require(failedParent), reason).decision());
     }
 
+    /**
+     * As the proxy does every few seconds: lifts the demotion of relays without a failure report for {@code quiet}
+     * (measured on the kit's clock, see {@link #advance}); returns how many were lifted.
+     */
+    public int forgiveQuietParents(Duration quiet) {
+        return engine.forgiveQuietParents(quiet);
+    }
+
     /** True when {@code id} has been demoted (gets no new children). */
     public boolean demoted(String id) {
         return require(id).demoted();
