@@ -5,8 +5,12 @@ import io.omnicast.proxy.config.ProxyConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +56,32 @@ public class ProxyCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE",
             description = "Properties file with any keys of proxy-defaults.properties.")
     Path configFile;
+
+    /** Classpath resource with the JVM options the proxy is meant to run with (see {@link #jvmOptions()}). */
+    public static final String JVM_OPTIONS_RESOURCE = "/io/omnicast/proxy/proxy-jvm.options";
+
+    /**
+     * The JVM options the proxy is meant to run with: {@code ./omnicast proxy} starts with them (unless
+     * {@code OMNICAST_JAVA_OPTS} is set), and so does the proxy that {@code ./omnicast bench proxy-load} starts. The
+     * file's comments say why each is there.
+     */
+    public static List<String> jvmOptions() {
+        try (InputStream in = ProxyCommand.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(JVM_OPTIONS_RESOURCE + " is missing from the classpath");
+            }
+            List<String> options = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String option = line.strip();
+                if (!option.isEmpty() && !option.startsWith("#")) {
+                    options.add(option);
+                }
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + JVM_OPTIONS_RESOURCE, e);
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new ProxyCommand()).execute(args));

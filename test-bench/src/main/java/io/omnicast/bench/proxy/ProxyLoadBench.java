@@ -108,6 +108,12 @@ public final class ProxyLoadBench implements Callable<Integer> {
             + "(e.g. -XX:StartFlightRecording=duration=60s,filename=/tmp/proxy.jfr).")
     List<String> proxyJavaOptions = new ArrayList<>();
 
+    @Option(names = "--proxy-jvm-defaults", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Start the proxy with the JVM options ./omnicast proxy uses (proxy-jvm.options in "
+                    + "proxy-server: collector and heap); --no-proxy-jvm-defaults starts it with -Xmx2g only, to "
+                    + "compare (default: ${DEFAULT-VALUE}).")
+    boolean proxyJvmDefaults;
+
     /** The proxy process, to read its CPU time around each scenario. */
     private Process proxy;
 
@@ -125,11 +131,13 @@ public final class ProxyLoadBench implements Callable<Integer> {
             runProxyCommand("--db", db, "--config", config.toString(), "user", "add", "cold-" + i, "--password",
                     PASSWORD);
         }
-        proxy = startProxy(db, config, dir.resolve("proxy.log"), proxyJavaOptions);
+        List<String> javaOptions = new ArrayList<>(proxyJvmDefaults ? ProxyCommand.jvmOptions() : List.of("-Xmx2g"));
+        javaOptions.addAll(proxyJavaOptions);
+        proxy = startProxy(db, config, dir.resolve("proxy.log"), javaOptions);
         try {
             InetSocketAddress uscp = proxyAddress(proxy);
-            System.out.printf("proxy-load: proxy pid %d at %s, PBKDF2 %,d iterations%n", proxy.pid(), uscp,
-                    iterations);
+            System.out.printf("proxy-load: proxy pid %d at %s, PBKDF2 %,d iterations, JVM options %s%n", proxy.pid(),
+                    uscp, iterations, javaOptions);
             coldLogins(uscp);
             pushLatency(uscp, pushWarmup, pushRounds);
             // JIT (C2 took a third of the proxy's CPU in a cold 3 s run) and pools warm, so the measured figures
@@ -176,8 +184,7 @@ public final class ProxyLoadBench implements Callable<Integer> {
 
     private static Process startProxy(String db, Path config, Path log, List<String> javaOptions)
             throws IOException {
-        List<String> args = new ArrayList<>(List.of("-Xmx2g"));
-        args.addAll(javaOptions);
+        List<String> args = new ArrayList<>(javaOptions);
         args.addAll(List.of(ProxyCommand.class.getName(), "--db", db, "--config", config.toString(), "--port", "0",
                 "--http-port", "0", "--bind", "127.0.0.1"));
         List<String> command = java(args.toArray(String[]::new));
