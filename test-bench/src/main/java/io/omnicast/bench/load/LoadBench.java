@@ -173,6 +173,7 @@ public final class LoadBench extends LiveScenario {
                 proxy = child.descendants().filter(p -> commandLine(p).contains("ProxyCommand")
                         && commandLine(p).contains("--http-port")).findFirst().orElse(null);
                 proxyCpu = proxy == null ? -1 : ProcessStats.cpuSeconds(proxy.pid());
+                clientCpu = ProcessStats.cpuSeconds(child.pid()); // both from the same instant
             }
             long now = System.nanoTime();
             double seconds = (now - t0) / 1e9;
