@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
 public final class Player implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Player.class);
     private static final long SECOND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Longest sleep without work: each peer's player used to wake every 5 ms, 200 times a second, for nothing. */
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int MAX_WAITING_FRAMES = 1200;
     /** Encoded frames waiting for the decoder; more means the decoder cannot keep up, and the oldest go. */
     private static final int MAX_DECODE_QUEUE = 300;
@@ -115,7 +117,10 @@ public final class Player implements AutoCloseable {
                 long now = System.nanoTime();
                 Picture due = buffer.take(now);
                 if (due == null) {
-                    buffer.await(now, TimeUnit.MILLISECONDS.toNanos(5));
+                    // Woken by a new frame (offer) or when the head is due; otherwise only the once-a-second
+                    // figures need the thread (a stall's start is taken from the due time, not from this wake-up).
+                    buffer.await(now, Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(IDLE_WAIT_NANOS,
+                            nextTitle - now)));
                 } else {
                     present(due, window, now);
                 }
