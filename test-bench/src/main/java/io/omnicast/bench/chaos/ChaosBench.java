@@ -644,6 +644,7 @@ public final class ChaosBench extends LiveScenario {
                 "gap (ms)", "recoveries at or below (%)");
         cdf.getStyler().setYAxisMin(0.0);
         cdf.getStyler().setYAxisMax(100.0);
+        cdf.getStyler().setYAxisDecimalPattern("#0");
         int series = 0;
         addCdf(cdf, series++, "all (" + allGaps.size() + ")", allGaps);
         for (Map.Entry<String, Samples> e : gapsByFate.entrySet()) {
@@ -651,6 +652,19 @@ public final class ChaosBench extends LiveScenario {
         }
         report.chart(Charts.save(run, "recovery-gap-cdf", cdf), "CDF of the recovery gaps of every recovery, by how "
                 + "the old parent left");
+        XYChart zoom = Charts.lines("Recovery gap, the first 2 s", "gap (ms)", "recoveries at or below (%)");
+        zoom.getStyler().setYAxisMin(0.0);
+        zoom.getStyler().setYAxisMax(100.0);
+        zoom.getStyler().setYAxisDecimalPattern("#0");
+        zoom.getStyler().setXAxisMin(0.0);
+        zoom.getStyler().setXAxisMax(2000.0);
+        series = 0;
+        addCdf(zoom, series++, "all (" + allGaps.size() + ")", allGaps);
+        for (Map.Entry<String, Samples> e : gapsByFate.entrySet()) {
+            addCdf(zoom, series++, e.getKey() + " (" + e.getValue().size() + ")", e.getValue());
+        }
+        report.chart(Charts.save(run, "recovery-gap-cdf-2s", zoom), "The same CDF with the gap axis cut at 2 s (the "
+                + "paper's 100-120 ms is at the left edge)");
 
         XYChart pop = Charts.lines("Population over time", "time (s)", "peers");
         List<double[]> rows = readPopulation();
@@ -665,7 +679,7 @@ public final class ChaosBench extends LiveScenario {
                 + "or held ahead of their join), joining, playing and recovering (polled each second; before 0 s "
                 + "the first processes start ahead of the plan), and the target population");
 
-        CategoryChart churn = Charts.bars("Churn and its effects per " + BIN_SECONDS + " s", "time (s, start of "
+        CategoryChart churn = Charts.bars("Departures and recoveries per " + BIN_SECONDS + " s", "time (s, start of "
                 + "the " + BIN_SECONDS + " s window)", "count per " + BIN_SECONDS + " s");
         List<String> bins = new ArrayList<>();
         List<Double> kills = new ArrayList<>();
@@ -690,17 +704,24 @@ public final class ChaosBench extends LiveScenario {
         Charts.addBars(churn, 0, "departures by SIGTERM", bins, terms);
         Charts.addBars(churn, 1, "departures by SIGKILL", bins, kills);
         Charts.addBars(churn, 2, "recoveries", bins, recoveriesPerBin);
-        Charts.addBars(churn, 3, "stalls", bins, stallsPerBin);
         churn.getStyler().setXAxisLabelRotation(bins.size() > 12 ? 90 : 0);
         churn.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         churn.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
-        report.chart(Charts.save(run, "churn-timeline", churn), "Departures, recoveries (when first seen) and stalls "
-                + "per " + BIN_SECONDS + " s");
+        report.chart(Charts.save(run, "churn-timeline", churn), "Departures and recoveries (when first seen) per "
+                + BIN_SECONDS + " s");
+        CategoryChart stallChart = Charts.bars("Stalls per " + BIN_SECONDS + " s (all peers)", "time (s, start of the "
+                + BIN_SECONDS + " s window)", "stalls per " + BIN_SECONDS + " s");
+        Charts.addBars(stallChart, 3, "stalls", bins, stallsPerBin);
+        stallChart.getStyler().setXAxisLabelRotation(bins.size() > 12 ? 90 : 0);
+        stallChart.getStyler().setLegendVisible(false);
+        report.chart(Charts.save(run, "stalls-timeline", stallChart), "Stalls of all peers per " + BIN_SECONDS
+                + " s (from the per-second polls)");
 
         XYChart proxy = Charts.lines("Proxy re-parent latency (relay loss detected to push)", "latency (ms)",
                 "orphans at or below (%)");
         proxy.getStyler().setYAxisMin(0.0);
         proxy.getStyler().setYAxisMax(100.0);
+        proxy.getStyler().setYAxisDecimalPattern("#0");
         addCdf(proxy, 0, "re-parent pushes (" + pushes.size() + ")", pushes);
         report.chart(Charts.save(run, "reparent-latency-cdf", proxy), "CDF of the proxy's re-parent latency per "
                 + "orphan, from its event records");

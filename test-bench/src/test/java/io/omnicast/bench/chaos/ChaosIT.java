@@ -72,7 +72,8 @@ class ChaosIT {
         String proxyEvents = Files.readString(run.resolve("proxy_events.csv"));
         assertTrue(proxyEvents.contains(",join,") && proxyEvents.contains(",leave,"), proxyEvents);
 
-        for (String chart : List.of("recovery-gap-cdf", "population", "churn-timeline", "reparent-latency-cdf")) {
+        for (String chart : List.of("recovery-gap-cdf", "recovery-gap-cdf-2s", "population", "churn-timeline",
+                "stalls-timeline", "reparent-latency-cdf")) {
             BufferedImage image = ImageIO.read(run.resolve(chart + ".png").toFile());
             assertEquals(1000, image.getWidth(), chart);
             assertEquals(600, image.getHeight(), chart);
