@@ -252,6 +252,10 @@ public final class PeerNode implements AutoCloseable {
             // The proxy moves us (our parent is leaving): the same gap figure as a failure the peer saw itself.
             startRecovery("reparented", link.parent().nodeId(), link);
         }
+        if (placement.pushed() && link != null && !link.isClosed()
+                && !link.parent().nodeId().equals(placement.parent().nodeId())) {
+            link.sendBye("peer " + nodeId + " moved by the proxy"); // frees our slot there at once
+        }
         switchTo(placement.parent());
     }
 
@@ -448,6 +452,10 @@ public final class PeerNode implements AutoCloseable {
                 && link.parent().nodeId().equals(parent.nodeId());
         if (link != null && link.parent().nodeId().equals(parent.nodeId()) && !keepLink) {
             link.close();
+        } else if (keepLink) {
+            // Kept for make-before-break, but we are on our way out: RTCP BYE so the parent stops counting us
+            // against its capacity and can admit the child the proxy gives our slot to (else: 453).
+            link.sendBye("peer " + nodeId + " moving away (" + reason.value() + ")");
         }
         log.warn("peer {}: parent {} failed ({}: {})", nodeId, parent.nodeId(), reason.value(), detail);
         if (!recoveringFrom(parent)) {
