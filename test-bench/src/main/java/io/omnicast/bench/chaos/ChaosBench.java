@@ -612,6 +612,18 @@ public final class ChaosBench extends LiveScenario {
                 "%d pushes written, mean %.2f ms, p95 <= %s", timer.count(), timer.mean(TimeUnit.MILLISECONDS),
                 bucketQuantile(timer, 0.95))));
         report.table(results);
+        String setUp = String.format(Locale.ROOT, "%d peers under churn for %.0f s (%s, %.0f %% SIGKILL, %d sessions, "
+                + "%.2f peer-hours)", peers, plan.endSeconds(), topology, killShare * 100, launched, peerHours);
+        report.headline("Chaos: stalls per peer-hour, " + setUp, peerHours > 0 ? String.format(Locale.ROOT,
+                "%.1f stalls per peer-hour (%.1f s of stall per peer-hour)", stalls / peerHours,
+                stallMs / 1000.0 / peerHours) : "-", "");
+        report.headline("Chaos: recovery gap (old parent's last packet to the new parent's first) and packets lost "
+                + "after repair, " + setUp, allGaps.isEmpty() ? "-" : String.format(Locale.ROOT,
+                        "p50 %.0f ms, p95 %.0f ms, max %.0f ms over %d recoveries; %d packets lost after repair",
+                        allGaps.quantile(0.5), allGaps.quantile(0.95), allGaps.max(), gaps.size(), allLoss[2]), "");
+        report.headline("Chaos: proxy re-parent latency (relay loss detected to the orphans' pushes written), "
+                + setUp, pushes.isEmpty() ? "-" : String.format(Locale.ROOT, "p50 %.1f ms, p95 %.1f ms (%d orphans)",
+                        pushes.quantile(0.5), pushes.quantile(0.95), pushes.size()), "");
 
         ResultTable byFate = new ResultTable("Recovery gaps by how the old parent left", "old parent",
                 List.of("recoveries", "p50", "p95", "p99", "max", "unfinished", "lost after repair"));

@@ -350,6 +350,8 @@ public final class PaperBench extends LiveScenario {
         report.table(table);
         CategoryChart chart = Charts.bars("Tconnection per hop, p50 of each part (serial set-up)", "hop", "ms");
         chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
         String[] parts = {"USCP session + placement", "RTSP session", "first packet", "first frame decoded"};
         for (int i = 0; i < parts.length; i++) {
             Charts.addBars(chart, i, parts[i], hops, p50.get(i));

@@ -17,7 +17,8 @@ public final class PerformanceReadme {
     public static final String BEGIN = "<!-- performance:generated:begin (./omnicast bench publish REPORT_DIR) -->";
     public static final String END = "<!-- performance:generated:end -->";
     /** Scenarios in the order the table lists them. */
-    public static final List<String> ORDER = List.of("paper", "peer", "chaos", "scale", "load", "simulate", "bridge");
+    public static final List<String> ORDER = List.of("paper", "peer", "chaos", "scale", "load", "simulate",
+            "simulate-1m", "bridge");
 
     private PerformanceReadme() {
     }

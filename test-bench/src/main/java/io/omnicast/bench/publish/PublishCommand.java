@@ -32,6 +32,11 @@ public final class PublishCommand implements Callable<Integer> {
             description = "Run directories (reports/<scenario>-<timestamp>); none: only regenerate the table.")
     List<Path> runs = List.of();
 
+    @Option(names = "--as", paramLabel = "NAME", description = "Publish the (single) run under this name instead of "
+            + "its scenario's, e.g. simulate-1m for a second simulator run; the name must be one the table lists: "
+            + "${COMPLETION-CANDIDATES}.", completionCandidates = Names.class)
+    String as;
+
     @Option(names = "--repo", paramLabel = "DIR", defaultValue = ".",
             description = "The repository root (default: the current directory).")
     Path repo;
@@ -39,6 +44,10 @@ public final class PublishCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Path published = repo.resolve("docs").resolve("performance");
+        if (as != null && (runs.size() != 1 || !PerformanceReadme.ORDER.contains(as))) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--as takes one run and a name of "
+                    + PerformanceReadme.ORDER);
+        }
         for (Path run : runs) {
             Matcher m = RUN.matcher(run.getFileName().toString());
             if (!m.matches() || !PerformanceReadme.ORDER.contains(m.group(1))) {
@@ -49,7 +58,7 @@ public final class PublishCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), run + " has no headline.md (an "
                         + "unfinished run, or a scenario without headline figures)");
             }
-            Path target = published.resolve(m.group(1));
+            Path target = published.resolve(as != null ? as : m.group(1));
             clear(target);
             Files.createDirectories(target);
             try (Stream<Path> files = Files.list(run)) {
@@ -74,6 +83,15 @@ public final class PublishCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("README.md: Performance table already up to date");
         }
         return 0;
+    }
+
+    /** The names the table lists, for --as. */
+    static final class Names extends java.util.ArrayList<String> {
+        private static final long serialVersionUID = 1L;
+
+        Names() {
+            super(PerformanceReadme.ORDER);
+        }
     }
 
     private static void clear(Path dir) throws IOException {

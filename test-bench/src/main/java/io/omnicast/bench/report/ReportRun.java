@@ -18,10 +18,21 @@ public record ReportRun(RunDirectory run, ReportDocument report, Instant started
         Instant started = Instant.now();
         RunDirectory run = RunDirectory.create(reportsRoot, scenario, Clock.systemDefaultZone());
         ReportDocument report = new ReportDocument(title, run, started).machine(MachineInfo.current())
-                .build(BuildInfo.of(Path.of("."))).command(("./omnicast bench " + scenario + " " + String.join(" ",
-                        spec.commandLine().getParseResult().originalArgs())).strip());
+                .build(BuildInfo.of(Path.of("."))).command(rerunCommand(scenario, spec));
         report.parameter("load average at start", loadAverage());
         return new ReportRun(run, report, started);
+    }
+
+    /**
+     * {@code ./omnicast bench <scenario> <its options>}: the arguments as given, without the command names when the
+     * bench ran under {@code omnicast bench <scenario>} (picocli's original arguments include them).
+     */
+    public static String rerunCommand(String scenario, CommandLine.Model.CommandSpec spec) {
+        java.util.List<String> args = spec.commandLine().getParseResult().originalArgs();
+        if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals(scenario)) {
+            args = args.subList(2, args.size());
+        }
+        return ("./omnicast bench " + scenario + " " + String.join(" ", args)).strip();
     }
 
     /** Adds the load average at the end and the elapsed time, writes report.md (and headline.md); its path. */

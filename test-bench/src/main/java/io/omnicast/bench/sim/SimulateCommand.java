@@ -143,8 +143,7 @@ public class SimulateCommand implements Callable<Integer> {
         }
         ReportDocument report = new ReportDocument("Topology simulation: " + String.join(" vs ", config.topologies()),
                 run, started).machine(MachineInfo.current()).build(BuildInfo.of(Path.of(".")))
-                .command(("./omnicast bench simulate " + String.join(" ", spec.commandLine().getParseResult()
-                        .originalArgs())).strip());
+                .command(io.omnicast.bench.report.ReportRun.rerunCommand("simulate", spec));
         report.text("Rerun exactly with `./omnicast bench simulate --scenario " + run.path().resolve("scenario.txt")
                 + (pluginDir == null ? "" : " --plugin-dir " + pluginDir) + "` (every setting, the seed included, "
                 + "is in that file).");

@@ -55,6 +55,18 @@ class PerformanceReadmeTest {
         assertEquals(0, cli.execute("bench", "publish", "--repo", repo.toString(), again.toString()));
         assertTrue(Files.notExists(published.resolve("paper/joins.csv")));
         assertTrue(PerformanceReadme.current(Files.readString(repo.resolve("README.md"))).contains("| 35 ms |"));
+
+        // a second run of one scenario goes under another listed name, after the first
+        Path million = run(repo, "simulate-20261121-130000", "| 1,000,000 sessions | 23 s | < 60 s | `x` |\n");
+        Path hundred = run(repo, "simulate-20261121-131000", "| 100,000 sessions | 5 s | — | `y` |\n");
+        assertEquals(0, cli.execute("bench", "publish", "--repo", repo.toString(), hundred.toString()));
+        assertEquals(0, cli.execute("bench", "publish", "--repo", repo.toString(), "--as", "simulate-1m",
+                million.toString()));
+        String table = PerformanceReadme.current(Files.readString(repo.resolve("README.md")));
+        assertTrue(table.indexOf("| 100,000 sessions |") < table.indexOf("| 1,000,000 sessions |"), table);
+        assertTrue(table.contains("[simulate-1m](docs/performance/simulate-1m/report.md)"), table);
+        assertEquals(2, cli.execute("bench", "publish", "--repo", repo.toString(), "--as", "holidays",
+                million.toString()), "--as takes only a listed name");
     }
 
     @Test
