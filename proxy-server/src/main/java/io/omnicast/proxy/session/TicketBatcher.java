@@ -17,20 +17,20 @@ import org.slf4j.LoggerFactory;
  * Signs tickets on one thread, as many per Ed25519 signature as have queued up (group commit for signatures):
  * an idle proxy signs each ticket at once, a busy one signs everything that arrived during the previous
  * signature together. The tickets of one departure are queued together, so its orphans share one signature.
- * The JDK's Ed25519 costs about 0.65 ms per signature here; hashing a Merkle path costs microseconds.
+ * An Ed25519 signature (Bouncy Castle) costs about 60 us here; hashing a Merkle path costs microseconds.
  */
 public final class TicketBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TicketBatcher.class);
 
     /**
-     * How long, at most, a join's ticket waits for company while the signer is busy. An idle proxy signs at once;
-     * under a steady stream of joins (5,000/s) signing each trickle at once kept this thread on a whole core for
-     * batches of 3-5 tickets (a signature costs 0.65-1.7 ms), while waiting up to this long from the first
-     * ticket's arrival makes batches of about 15 and costs the join at most this much latency.
+     * How long, at most, a join's ticket waits for company while the signer is busy. An idle proxy signs at once.
+     * With the JDK's 0.65-1.7 ms signatures this was 3 ms (batches of about 15 at 5,000 joins/s); at 60 us a
+     * signature, half a millisecond gathers 2-3 tickets at that rate, keeps the signer under a fifth of a core and
+     * costs a join at most this much latency.
      */
-    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    static final long GATHER_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
     /** "Busy": the previous signature ended less than this long before the next group arrived. */
-    private static final long BUSY_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long BUSY_NANOS = TimeUnit.MICROSECONDS.toNanos(500);
 
     /**
      * Tickets queued together (one join, or all orphans of one departure): always signed in one batch. Urgent
