@@ -4,6 +4,7 @@ import io.omnicast.bench.report.BuildInfo;
 import io.omnicast.bench.report.MachineInfo;
 import io.omnicast.bench.report.Progress;
 import io.omnicast.bench.report.ReportDocument;
+import io.omnicast.bench.report.ReportRun;
 import io.omnicast.bench.report.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -74,8 +74,7 @@ public abstract class LiveScenario implements Callable<Integer> {
         started = Instant.now();
         run = RunDirectory.create(reportsRoot, scenario(), Clock.systemDefaultZone());
         report = new ReportDocument(title(), run, started).machine(MachineInfo.current())
-                .build(BuildInfo.of(Path.of("."))).command(("./omnicast bench " + scenario() + " " + String.join(" ",
-                        ownArgs())).strip());
+                .build(BuildInfo.of(Path.of("."))).command(ReportRun.rerunCommand(scenario(), spec));
         report.parameter("topology", topology).parameter("seed", seed).parameter("stream", size + " @ 30 fps, "
                 + kbps + " kbit/s H.264 (encoder bridge test pattern)");
         report.parameter("load average at start", loadAverage());
@@ -92,15 +91,6 @@ public abstract class LiveScenario implements Callable<Integer> {
         return 0;
     }
 
-    /** The arguments after the command name (run through {@code omnicast bench <scenario>}, those come first). */
-    private List<String> ownArgs() {
-        List<String> args = spec.commandLine().getParseResult().originalArgs();
-        if (args.size() >= 2 && args.get(0).equals("bench") && args.get(1).equals(scenario())) {
-            return args.subList(2, args.size());
-        }
-        return args;
-    }
-
     protected final void say(String line) {
         out.println(scenario() + ": " + line);
         out.flush();
@@ -108,12 +98,7 @@ public abstract class LiveScenario implements Callable<Integer> {
 
     /** The 1/5/15-minute load averages from /proc/loadavg. */
     protected static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " / " + f[1] + " / " + f[2];
-        } catch (Exception e) {
-            return "unknown";
-        }
+        return ReportRun.loadAverage();
     }
 
     protected static String ms(double value) {
