@@ -33,6 +33,7 @@ public final class ServerConfig {
     private final Map<String, String> channelKeys;
     private final long bufferBytes;
     private final int bufferPackets;
+    private final Duration bufferAge;
     private final Duration publisherTimeout;
     private final Duration sessionTimeout;
     private final Duration describeWait;
@@ -54,6 +55,7 @@ public final class ServerConfig {
         this.channelKeys = Map.copyOf(b.channelKeys);
         this.bufferBytes = b.bufferBytes;
         this.bufferPackets = b.bufferPackets;
+        this.bufferAge = b.bufferAge;
         this.publisherTimeout = b.publisherTimeout;
         this.sessionTimeout = b.sessionTimeout;
         this.describeWait = b.describeWait;
@@ -103,6 +105,7 @@ public final class ServerConfig {
                 case "stream.key" -> b.streamKey(v);
                 case "buffer.bytes" -> b.bufferBytes(intValue(key, v));
                 case "buffer.packets" -> b.bufferPackets(intValue(key, v));
+                case "buffer.ms" -> b.bufferAge(Duration.ofMillis(intValue(key, v)));
                 case "publisher.timeout.ms" -> b.publisherTimeout(Duration.ofMillis(intValue(key, v)));
                 case "session.timeout.seconds" -> b.sessionTimeout(Duration.ofSeconds(intValue(key, v)));
                 case "describe.wait.ms" -> b.describeWait(Duration.ofMillis(intValue(key, v)));
@@ -169,6 +172,11 @@ public final class ServerConfig {
 
     public int bufferPackets() {
         return bufferPackets;
+    }
+
+    /** Longest a packet stays in a ring buffer (besides the byte and packet limits). */
+    public Duration bufferAge() {
+        return bufferAge;
     }
 
     public Duration publisherTimeout() {
@@ -240,6 +248,7 @@ public final class ServerConfig {
         private final Map<String, String> channelKeys = new HashMap<>();
         private long bufferBytes = 8L << 20;
         private int bufferPackets = 8192;
+        private Duration bufferAge = Duration.ofSeconds(30);
         private Duration publisherTimeout = Duration.ofSeconds(5);
         private Duration sessionTimeout = Duration.ofSeconds(60);
         private Duration describeWait = Duration.ZERO;
@@ -297,6 +306,11 @@ public final class ServerConfig {
 
         public Builder bufferPackets(int packets) {
             this.bufferPackets = packets;
+            return this;
+        }
+
+        public Builder bufferAge(Duration age) {
+            this.bufferAge = age;
             return this;
         }
 
@@ -405,6 +419,7 @@ public final class ServerConfig {
             if (Integer.bitCount(bufferPackets) != 1) {
                 throw new IllegalArgumentException("bufferPackets must be a power of two (was " + bufferPackets + ")");
             }
+            duration("bufferAge", bufferAge, Duration.ofSeconds(1), Duration.ofMinutes(10));
             duration("publisherTimeout", publisherTimeout, Duration.ofMillis(100), Duration.ofMinutes(10));
             duration("sessionTimeout", sessionTimeout, Duration.ofSeconds(1), Duration.ofHours(24));
             range("maxReadersPerChannel", maxReadersPerChannel, 1, 100_000, " readers");

@@ -12,17 +12,20 @@ import io.omnicast.media.rtp.SequenceNumber;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
  * The last seconds of one RTP stream, shared by one producer and any number of {@link Reader}s, with an index of
  * keyframes so a new reader starts where its decoder can.
  *
  * <h2>Memory</h2>
- * Fixed: at most {@code capacityPackets} packets and {@code maxBytes} bytes of packet data. Every published packet is
- * copied into a buffer the ring owns; the oldest are released when either limit would be exceeded. Buffers handed
+ * Fixed: at most {@code capacityPackets} packets and {@code maxBytes} bytes of packet data, and (with
+ * {@link Builder#maxAge}) only packets published within that age. Every published packet is copied into a buffer
+ * the ring owns; the oldest are released when a limit would be exceeded, or when they grew too old. Buffers handed
  * to readers are retained duplicates: a reader that still holds one keeps that one packet alive after the ring
  * dropped it, and must release it.
  *
@@ -73,6 +76,9 @@ public final class PacketRingBuffer implements AutoCloseable {
     private final Entry[] slots;
     private final int slotMask;
     private final long maxBytes;
+    /** Age in nanoseconds beyond which a packet is evicted at the next publish; {@link Long#MAX_VALUE} for none. */
+    private final long maxAgeNanos;
+    private final LongSupplier clock;
     private final Keyframe[] keyframes;
     private final boolean indexKeyframes;
     private final ParameterSetTracker parameterSets;
@@ -101,6 +107,8 @@ public final class PacketRingBuffer implements AutoCloseable {
         this.slots = new Entry[builder.capacityPackets];
         this.slotMask = builder.capacityPackets - 1;
         this.maxBytes = builder.maxBytes;
+        this.maxAgeNanos = builder.maxAge == null ? Long.MAX_VALUE : builder.maxAge.toNanos();
+        this.clock = builder.clock;
         this.keyframes = new Keyframe[builder.keyframeIndexSize];
         this.indexKeyframes = builder.indexKeyframes;
         this.parameterSets = new ParameterSetTracker(builder.parameterSets);
@@ -125,9 +133,15 @@ public final class PacketRingBuffer implements AutoCloseable {
         long index = (long) HEAD.getOpaque(this);
         long previousOldest = (long) OLDEST.getOpaque(this);
         long newOldest = previousOldest;
-        while (index - newOldest >= slots.length || bufferedBytes + size > maxBytes) {
+        long now = clock.getAsLong();
+        while (newOldest < index) {
             Entry evicted = (Entry) SLOTS.getOpaque(slots, (int) (newOldest & slotMask));
-            if (evicted != null && evicted.index == newOldest) {
+            boolean present = evicted != null && evicted.index == newOldest;
+            if (index - newOldest < slots.length && bufferedBytes + size <= maxBytes
+                    && (!present || now - evicted.publishedNanos <= maxAgeNanos)) {
+                break;
+            }
+            if (present) {
                 bufferedBytes -= evicted.length;
             }
             newOldest++;
@@ -149,7 +163,7 @@ public final class PacketRingBuffer implements AutoCloseable {
         copy.writeBytes(packet.backingBuffer(), packet.offset(), size);
         int sequence = packet.sequenceNumber();
         long timestamp = packet.timestamp();
-        SLOTS.setRelease(slots, (int) (index & slotMask), new Entry(index, sequence, copy));
+        SLOTS.setRelease(slots, (int) (index & slotMask), new Entry(index, sequence, copy, now));
         bufferedBytes += size;
         if (indexKeyframes) {
             indexKeyframe(packet, index, sequence, timestamp);
@@ -383,12 +397,14 @@ public final class PacketRingBuffer implements AutoCloseable {
         final int sequence;
         final int length;
         final ByteBuf data;
+        final long publishedNanos;
 
-        Entry(long index, int sequence, ByteBuf data) {
+        Entry(long index, int sequence, ByteBuf data, long publishedNanos) {
             this.index = index;
             this.sequence = sequence;
             this.length = data.readableBytes();
             this.data = data;
+            this.publishedNanos = publishedNanos;
         }
     }
 
@@ -497,6 +513,8 @@ public final class PacketRingBuffer implements AutoCloseable {
         private int capacityPackets = DEFAULT_CAPACITY_PACKETS;
         private long maxBytes = DEFAULT_MAX_BYTES;
         private int keyframeIndexSize = DEFAULT_KEYFRAME_INDEX_SIZE;
+        private Duration maxAge;
+        private LongSupplier clock = System::nanoTime;
         private boolean indexKeyframes = true;
         private ParameterSets parameterSets = ParameterSets.NONE;
 
@@ -512,6 +530,22 @@ public final class PacketRingBuffer implements AutoCloseable {
         /** Maximum bytes of packet data buffered, between 64 KiB and 1 GiB. */
         public Builder maxBytes(long maxBytes) {
             this.maxBytes = maxBytes;
+            return this;
+        }
+
+        /**
+         * Longest a packet stays (from its publish); none by default. What a relay needs is a keyframe's worth for
+         * new readers plus the resume and NACK window, not the last 8,192 packets: the bound keeps the memory of a
+         * low-rate stream from staying at the packet or byte limit.
+         */
+        public Builder maxAge(Duration maxAge) {
+            this.maxAge = maxAge;
+            return this;
+        }
+
+        /** The nanosecond clock {@link #maxAge} is measured with (tests); {@link System#nanoTime()} by default. */
+        Builder clock(LongSupplier nanoClock) {
+            this.clock = Objects.requireNonNull(nanoClock, "nanoClock");
             return this;
         }
 
@@ -541,6 +575,9 @@ public final class PacketRingBuffer implements AutoCloseable {
             if (maxBytes < 64 * 1024 || maxBytes > 1024L * 1024 * 1024) {
                 throw new IllegalArgumentException("maxBytes must be between 65536 and 1073741824 bytes (was "
                         + maxBytes + ")");
+            }
+            if (maxAge != null && (maxAge.isNegative() || maxAge.isZero())) {
+                throw new IllegalArgumentException("maxAge must be positive (was " + maxAge + ")");
             }
             if (keyframeIndexSize < 1 || keyframeIndexSize > 1024) {
                 throw new IllegalArgumentException("keyframeIndexSize must be between 1 and 1024 (was "

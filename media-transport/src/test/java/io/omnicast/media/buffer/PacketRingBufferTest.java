@@ -9,6 +9,7 @@ import io.omnicast.media.rtp.SequenceNumber;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -199,6 +200,29 @@ class PacketRingBufferTest {
         assertTrue(ring.bufferedBytes() <= 64 * 1024, "buffered " + ring.bufferedBytes());
         assertEquals(64 * 1024 / 1400, ring.size());
         assertEquals(200, ring.publishedCount());
+    }
+
+    @Test
+    void evictsPacketsOlderThanTheMaximumAgeAtTheNextPublish() {
+        long[] now = {1_000_000_000L};
+        ring = PacketRingBuffer.builder().capacityPackets(1024).maxAge(Duration.ofSeconds(4))
+                .clock(() -> now[0]).build();
+        RtpPacketWriter writer = new RtpPacketWriter(1, 96, 0);
+        int first = -1;
+        for (int i = 0; i < 100; i++) { // 10 s of packets, one every 100 ms
+            int seq = publishFrame(ring, writer, i, i % 20 == 0);
+            first = first < 0 ? seq : first;
+            now[0] += 100_000_000L;
+        }
+        long perKeyframeGroup = ring.publishedCount() / 5; // packets per 2 s (20 frames, one keyframe)
+        assertTrue(ring.size() <= 2 * perKeyframeGroup + 4, "kept " + ring.size() + " of " + ring.publishedCount()
+                + " packets; 4 s is " + 2 * perKeyframeGroup);
+        assertTrue(ring.size() >= 2 * perKeyframeGroup - 4, "kept only " + ring.size());
+        assertNull(ring.get(first), "the first packet, 10 s old, is gone");
+        assertNotNull(ring.latestKeyframe(), "the keyframe 2 s ago is still there for a new reader");
+        now[0] += 60_000_000_000L; // a minute without packets: the next publish evicts all the others
+        publishFrame(ring, writer, 100, false);
+        assertEquals(1, ring.size());
     }
 
     @Test
