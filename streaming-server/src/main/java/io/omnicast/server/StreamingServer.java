@@ -1,5 +1,6 @@
 package io.omnicast.server;
 
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.server.channel.ChannelRegistry;
 import io.omnicast.server.channel.ChannelStats;
@@ -26,17 +27,20 @@ public final class StreamingServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamingServer.class);
 
     private final ServerConfig config;
-    private final NioEventLoopGroup boss;
-    private final NioEventLoopGroup workers;
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    /** Whether the loops are this server's own (shut down on close) or lent by the embedding application. */
+    private final boolean ownsLoops;
     private final UdpMediaPorts ports;
     private final ChannelRegistry channels;
     private final RtspServer rtsp;
     private final OriginRegistrations origins;
 
-    private StreamingServer(ServerConfig config, ReaderAdmission admission) {
+    private StreamingServer(ServerConfig config, ReaderAdmission admission, EventLoopGroup lent) {
         this.config = config;
-        this.boss = new NioEventLoopGroup(1, new DefaultThreadFactory("omnicast-rtsp-accept"));
-        this.workers = new NioEventLoopGroup(0, new DefaultThreadFactory("omnicast-rtsp"));
+        this.ownsLoops = lent == null;
+        this.boss = lent != null ? lent : new NioEventLoopGroup(1, new DefaultThreadFactory("omnicast-rtsp-accept"));
+        this.workers = lent != null ? lent : new NioEventLoopGroup(0, new DefaultThreadFactory("omnicast-rtsp"));
         try {
             // Channels run on the UDP sockets' loop: UDP fan-out then needs no hand-off between threads.
             this.ports = UdpMediaPorts.bind(workers.next(), config.bindAddress(), config.udpRtpPort());
@@ -49,8 +53,10 @@ public final class StreamingServer implements AutoCloseable {
                 origins.rtspPort(rtsp.port());
             }
         } catch (RuntimeException e) {
-            workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            if (ownsLoops) {
+                workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
             throw e;
         }
         LOG.info("streaming server listening on rtsp://{}:{}/live/<channel>, RTP/RTCP on UDP {}-{}",
@@ -65,12 +71,23 @@ public final class StreamingServer implements AutoCloseable {
      * (players on 127.0.0.1/::1 need none).
      */
     public static StreamingServer start(ServerConfig config) {
-        return new StreamingServer(config, null);
+        return new StreamingServer(config, null, null);
     }
 
     /** Starts a server whose readers must pass {@code admission} (e.g. a ticket verifier). */
     public static StreamingServer start(ServerConfig config, ReaderAdmission admission) {
-        return new StreamingServer(config, java.util.Objects.requireNonNull(admission, "admission"));
+        return new StreamingServer(config, java.util.Objects.requireNonNull(admission, "admission"), null);
+    }
+
+    /**
+     * Starts a server embedded in an application that lends it its event loops: accepting, every connection, the
+     * UDP ports and the channels all run on {@code loops}, which {@link #close()} leaves running. Given a single
+     * {@link io.netty.channel.EventLoop} (the peer's relay), a packet its owner publishes in-process reaches every
+     * reader without a hand-off between threads.
+     */
+    public static StreamingServer start(ServerConfig config, ReaderAdmission admission, EventLoopGroup loops) {
+        return new StreamingServer(config, java.util.Objects.requireNonNull(admission, "admission"),
+                java.util.Objects.requireNonNull(loops, "loops"));
     }
 
     public ServerConfig config() {
@@ -154,8 +171,10 @@ public final class StreamingServer implements AutoCloseable {
         channels.endAll("server shutting down");
         rtsp.close();
         ports.close();
-        workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        if (ownsLoops) {
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
         LOG.info("streaming server stopped");
     }
 }

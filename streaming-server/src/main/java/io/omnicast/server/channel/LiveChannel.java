@@ -138,7 +138,7 @@ public final class LiveChannel {
                 videoTrack = t.index();
             }
             rings[t.index()] = PacketRingBuffer.builder().capacityPackets(config.bufferPackets())
-                    .maxBytes(config.bufferBytes()).indexKeyframes(video)
+                    .maxBytes(config.bufferBytes()).maxAge(config.bufferAge()).indexKeyframes(video)
                     .parameterSets(video ? parameterSets(t) : ParameterSets.NONE).build();
             newestSequence[t.index()] = -1;
         }
@@ -198,6 +198,15 @@ public final class LiveChannel {
         });
     }
 
+    /** Flushes every reader; queued at most once at a time by {@link #ingest}. */
+    private final Runnable flushReaders = () -> {
+        flushQueued = false;
+        for (ReaderState r : readers.values()) {
+            r.reader.flush();
+        }
+    };
+    private boolean flushQueued;
+
     private void ingest(int track, ByteBuf packet) {
         try {
             if (ended || !recording || track < 0 || track >= rings.length) {
@@ -229,10 +238,11 @@ public final class LiveChannel {
                     wrote |= r.drain(track);
                 }
             }
-            if (wrote) {
-                for (ReaderState r : readers.values()) {
-                    r.reader.flush();
-                }
+            if (wrote && !flushQueued) {
+                // Once the loop has handled every packet that arrived with this one (a frame's burst), not per
+                // packet: a reader over TCP then gets one write(2) per burst.
+                flushQueued = true;
+                executor.execute(flushReaders);
             }
         } finally {
             packet.release();
@@ -680,10 +690,19 @@ public final class LiveChannel {
         return readers.values();
     }
 
+    /** Runs {@code task} on the executor: at once when already there (a caller there may wait for its result). */
+    private void runOnExecutor(Runnable task) {
+        if (executor.inEventLoop()) {
+            task.run();
+        } else {
+            executor.execute(task);
+        }
+    }
+
     /** A snapshot of the counters, taken on the channel's loop. */
     public CompletableFuture<ChannelStats> stats() {
         CompletableFuture<ChannelStats> result = new CompletableFuture<>();
-        executor.execute(() -> {
+        runOnExecutor(() -> {
             List<ReaderStats> list = new ArrayList<>();
             for (ReaderState r : readers.values()) {
                 list.add(r.stats());

@@ -6,8 +6,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.omnicast.media.rtsp.RtspCodecs;
 import io.omnicast.media.rtsp.RtspLimits;
 import io.omnicast.server.ServerConfig;
@@ -17,11 +20,14 @@ import io.omnicast.server.channel.ReaderAdmission;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
 
 /** The RTSP listener: the pipeline of each connection and what connections share. */
 public final class RtspServer implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
+    /** Every accepted connection while it is open (removed on close by the group itself). */
+    private final ChannelGroup connections = new DefaultChannelGroup(ImmediateEventExecutor.INSTANCE);
     private final ServerConfig config;
     private final UdpMediaPorts ports;
     private final ChannelRegistry channels;
@@ -48,6 +54,7 @@ public final class RtspServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        server.connections.add(ch);
                         RtspCodecs.addCodec(ch.pipeline(), limits);
                         ch.pipeline().addLast("rtsp-connection", new RtspConnection(server));
                     }
@@ -98,5 +105,7 @@ public final class RtspServer implements AutoCloseable {
     @Override
     public void close() {
         listener.close().syncUninterruptibly();
+        // The loops may outlive this server (lent by an embedding peer): its connections must not.
+        connections.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     }
 }

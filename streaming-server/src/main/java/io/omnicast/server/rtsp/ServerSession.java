@@ -100,7 +100,12 @@ final class ServerSession implements Publisher, Reader {
             packet.release();
         } else if (tt.tcp()) {
             io.netty.channel.Channel ch = connection.channel();
-            ch.writeAndFlush(new InterleavedFrame(rtcp ? tt.rtcpChannel() : tt.rtpChannel(), packet), ch.voidPromise());
+            if (rtcp) {
+                ch.writeAndFlush(new InterleavedFrame(tt.rtcpChannel(), packet), ch.voidPromise());
+            } else {
+                // Flushed by the channel once per burst (flush()): one write(2) for a frame's packets, not one each.
+                ch.write(new InterleavedFrame(tt.rtpChannel(), packet), ch.voidPromise());
+            }
         } else if (rtcp) {
             ports.rtcpChannel().writeAndFlush(new DatagramPacket(packet, tt.rtcpAddress()), ports.rtcpChannel().voidPromise());
         } else {
@@ -110,9 +115,20 @@ final class ServerSession implements Publisher, Reader {
 
     @Override
     public void flush() {
-        if (usesUdpCached()) {
+        boolean udp = false;
+        boolean tcp = false;
+        for (TrackTransport t : byTrack) {
+            if (t != null) {
+                udp |= !t.tcp();
+                tcp |= t.tcp();
+            }
+        }
+        if (udp) {
             ports.rtpChannel().flush();
             ports.rtcpChannel().flush();
+        }
+        if (tcp) {
+            connection.channel().flush();
         }
     }
 
