@@ -6,6 +6,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
 import org.bouncycastle.crypto.signers.Ed25519Signer;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
@@ -14,10 +16,16 @@ import org.bouncycastle.crypto.util.PublicKeyFactory;
  * Checks tickets against the proxy's Ed25519 public key. Relays and the streaming server build one from the
  * {@code ProxyKey} of their login reply ({@link #fromX509(byte[])}) and call {@link #verify(String, String,
  * String, Instant)} when a child connects. Verification is Bouncy Castle's RFC 8032 Ed25519 (several times faster than
- * the JDK 17 one; a child's join waits for it at its parent). Thread-safe.
+ * the JDK 17 one; a child's join waits for it at its parent). A child presents its ticket with DESCRIBE and
+ * again with SETUP: the tickets whose signature held are remembered (the last {@value #REMEMBERED}), so the
+ * signature is checked once per ticket; the expiry is checked at every use. Thread-safe.
  */
 public final class TicketVerifier {
+    /** Tickets remembered as correctly signed; beyond this many the memory starts afresh. */
+    static final int REMEMBERED = 256;
+
     private final Ed25519PublicKeyParameters key;
+    private final Map<String, Ticket> signatureHeld = new ConcurrentHashMap<>();
 
     public TicketVerifier(PublicKey key) {
         try {
@@ -42,22 +50,32 @@ public final class TicketVerifier {
 
     /** Checks the signature and the expiry; returns what the ticket grants. */
     public Ticket verify(String token, Instant now) throws TicketException {
-        TicketFormat.Parsed parsed = TicketFormat.parse(token);
-        byte[] signed = TicketFormat.signedBytes(parsed.root());
-        Ed25519Signer verifier = new Ed25519Signer();
-        verifier.init(false, key);
-        verifier.update(signed, 0, signed.length);
-        boolean valid = verifier.verifySignature(parsed.signature());
-        if (!valid) {
-            throw new TicketException(TicketException.Reason.BAD_SIGNATURE,
-                    "ticket signature does not match the proxy's key");
+        Ticket ticket = token == null ? null : signatureHeld.get(token);
+        if (ticket == null) {
+            ticket = checkSignature(token); // a null or malformed token fails here
+            if (signatureHeld.size() >= REMEMBERED) {
+                signatureHeld.clear();
+            }
+            signatureHeld.put(token, ticket);
         }
-        Ticket ticket = parsed.ticket();
         if (!ticket.validAt(now)) {
             throw new TicketException(TicketException.Reason.EXPIRED, "ticket for " + ticket.childId()
                     + " expired at " + ticket.expiresAt() + " (now " + now + ")");
         }
         return ticket;
+    }
+
+    private Ticket checkSignature(String token) throws TicketException {
+        TicketFormat.Parsed parsed = TicketFormat.parse(token);
+        byte[] signed = TicketFormat.signedBytes(parsed.root());
+        Ed25519Signer verifier = new Ed25519Signer();
+        verifier.init(false, key);
+        verifier.update(signed, 0, signed.length);
+        if (!verifier.verifySignature(parsed.signature())) {
+            throw new TicketException(TicketException.Reason.BAD_SIGNATURE,
+                    "ticket signature does not match the proxy's key");
+        }
+        return parsed.ticket();
     }
 
     /** As {@link #verify(String, Instant)}, and checks the ticket admits the child at this parent (its parent or a backup) and channel. */

@@ -45,6 +45,24 @@ class TicketTest {
     }
 
     @Test
+    void aRememberedTicketStillExpiresAndForgeriesBesideItStillFail() throws TicketException {
+        String token = signer.sign(ticket);
+        assertEquals(ticket, verifier.verify(token, "n-17", "demo", NOW)); // DESCRIBE
+        assertEquals(ticket, verifier.verify(token, "n-17", "demo", NOW.plusSeconds(1))); // SETUP, remembered
+        assertEquals(TicketException.Reason.EXPIRED,
+                assertThrows(TicketException.class, () -> verifier.verify(token, NOW.plusSeconds(301))).reason());
+        String forged = signer.sign(new Ticket("n-99", "n-17", "demo", NOW.plusSeconds(300)));
+        String spliced = forged.substring(0, forged.indexOf('.')) + token.substring(token.indexOf('.'));
+        assertEquals(TicketException.Reason.BAD_SIGNATURE,
+                assertThrows(TicketException.class, () -> verifier.verify(spliced, NOW)).reason());
+        for (int i = 0; i < 2 * TicketVerifier.REMEMBERED; i++) { // the memory stays bounded and keeps working
+            Ticket other = new Ticket("n-" + (100 + i), "n-17", "demo", NOW.plusSeconds(300));
+            assertEquals(other, verifier.verify(signer.sign(other), NOW));
+        }
+        assertEquals(ticket, verifier.verify(token, "n-17", "demo", NOW));
+    }
+
+    @Test
     void anotherKeysTicketFails() {
         String token = new TicketSigner(generate().getPrivate()).sign(ticket);
         assertEquals(TicketException.Reason.BAD_SIGNATURE,
