@@ -106,7 +106,10 @@ public final class PeerNode implements AutoCloseable {
     }
 
     private final PeerConfig config;
+    /** The proxy session's loops; the stream's {@link #loop} is one of them. */
     private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    /** The stream loop: parent link, relay (its connections and channel), stream state. */
     private final EventLoop loop;
     private final PerformanceCalculator calculator;
     private final Player player;
@@ -160,19 +163,34 @@ public final class PeerNode implements AutoCloseable {
     }
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
+    /** A peer with its own two event-loop threads: one for the stream and its relay, one for the proxy session. */
     public PeerNode(PeerConfig config) {
-        this.config = config;
-        this.group = new NioEventLoopGroup(2, r -> {
+        this(config, new NioEventLoopGroup(2, r -> {
             Thread t = new Thread(r, "peer-" + config.user());
             t.setDaemon(true);
             return t;
-        });
+        }), true);
+    }
+
+    /**
+     * A peer running on {@code loops} lent by the application (many peers in one process share a few threads);
+     * {@link #close()} leaves them running. Its stream, relay and proxy session all run on one loop of them.
+     */
+    public PeerNode(PeerConfig config, EventLoopGroup loops) {
+        this(config, loops.next(), false);
+    }
+
+    private PeerNode(PeerConfig config, EventLoopGroup group, boolean ownsGroup) {
+        this.config = config;
+        this.group = group;
+        this.ownsGroup = ownsGroup;
         this.loop = group.next();
         this.transport = config.transport();
         this.calculator = new PerformanceCalculator(config.uplinkKbps(), config.maxChildren(), new SystemLoad(),
                 config.capacityFollowsLoad());
+        // A count-only player runs on the stream loop, where the assembler hands it the frames.
         this.player = new Player(config.user(), config.playerMode(), config.playoutDelay(), this::title,
-                () -> close());
+                () -> close(), loop);
         this.assembler = new FrameAssembler(config.playerMode() != PeerConfig.PlayerMode.COUNT_ONLY,
                 ByteBufAllocator.DEFAULT, player::offer);
     }
@@ -194,7 +212,7 @@ public final class PeerNode implements AutoCloseable {
         int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
         // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
         // announces it to the proxy.
-        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId));
+        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), loop);
         Warmup.run(relay, group);
         startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         state = "ready";
@@ -547,8 +565,9 @@ public final class PeerNode implements AutoCloseable {
         lastSampleNanos = now;
         calculator.sampleLoad();
         if (relay != null) {
-            RelayService r = relay;
-            java.util.concurrent.CompletableFuture.runAsync(() -> children = r.readers());
+            // The relay's channel runs on this loop, so its count is read here without waiting (runAsync started
+            // a thread per call on 2 cores, where the common pool has fewer than 2 threads).
+            children = relay.readers();
         }
         for (var it = missing.entrySet().iterator(); it.hasNext();) {
             Map.Entry<Integer, Missing> e = it.next();
@@ -669,7 +688,9 @@ public final class PeerNode implements AutoCloseable {
         if (statsServer != null) {
             statsServer.close();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         closed.countDown();
     }
 
@@ -722,7 +743,9 @@ public final class PeerNode implements AutoCloseable {
         if (statsServer != null) {
             statsServer.close();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         closed.countDown();
     }
 

@@ -38,6 +38,7 @@ class PeerNodeFailoverTest {
     private final List<RtspClient> publishers = new ArrayList<>();
     private final RtpPacketWriter writer = new RtpPacketWriter(0x0BADCAFEL, 96, 65_300); // wraps during the test
     private ScheduledFuture<?> sending;
+    private io.netty.channel.EventLoop sourceLoop;
     private ScriptedProxy proxy;
     private PeerNode peer;
     private volatile int frame;
@@ -57,7 +58,8 @@ class PeerNodeFailoverTest {
             c.record().get(5, TimeUnit.SECONDS);
             publishers.add(c);
         }
-        sending = group.next().scheduleAtFixedRate(this::sendFrame, 0, 33_333, TimeUnit.MICROSECONDS);
+        sourceLoop = group.next();
+        sending = sourceLoop.scheduleAtFixedRate(this::sendFrame, 0, 33_333, TimeUnit.MICROSECONDS);
         proxy = new ScriptedProxy(group, 0);
         ScriptedProxy.parentUrl(url(first));
     }
@@ -111,9 +113,15 @@ class PeerNodeFailoverTest {
     }
 
     private PeerNode startPeer() throws Exception {
-        peer = new PeerNode(PeerConfig.builder().proxy("127.0.0.1:" + proxy.port()).user("alice")
+        return startPeer(null);
+    }
+
+    /** A count-only peer; on {@code loops} lent to it when not null, else on its own. */
+    private PeerNode startPeer(NioEventLoopGroup loops) throws Exception {
+        PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:" + proxy.port()).user("alice")
                 .password("secret-pass").channel("demo").maxChildren(0).transport(TransportMode.TCP)
-                .playerMode(PeerConfig.PlayerMode.COUNT_ONLY).playoutDelay(Duration.ofMillis(500)).build());
+                .playerMode(PeerConfig.PlayerMode.COUNT_ONLY).playoutDelay(Duration.ofMillis(500)).build();
+        peer = loops == null ? new PeerNode(config) : new PeerNode(config, loops);
         peer.start();
         await(s -> "playing".equals(s.get("state")) && (double) s.get("fps") >= 29, "playing at 30 fps");
         return peer;
@@ -156,6 +164,35 @@ class PeerNodeFailoverTest {
         assertEquals(0L, stats.get("packetsLost"), stats.toString());
         assertEquals(0L, stats.get("stalls"), "the gap is shorter than the playout delay: " + stats);
         assertTrue((double) stats.get("fps") >= 29, stats.toString());
+    }
+
+    @Test
+    void aPauseOfThePeersOwnLoopIsNotBlamedOnTheParent() throws Exception {
+        NioEventLoopGroup own = new NioEventLoopGroup(1);
+        try {
+            startPeer(own);
+            // 600 ms in which neither the peer nor the source runs (a GC pause of a process holding both, a
+            // starved CPU): far beyond the 250 ms silence limit, and the first packets after it come a little
+            // after the peer's first look.
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(600);
+            Runnable spin = () -> {
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+            };
+            io.netty.util.concurrent.Future<?> source = sourceLoop.submit(spin);
+            own.next().submit(spin).get(5, TimeUnit.SECONDS);
+            source.get(5, TimeUnit.SECONDS);
+            Thread.sleep(1000);
+            Map<String, Object> stats = peer.stats();
+            assertEquals("origin-1", stats.get("parent"), stats.toString());
+            assertTrue(recoveries(stats).isEmpty(), "no fail-over for our own pause: " + stats);
+            assertEquals(0L, stats.get("packetsLost"), stats.toString());
+        } finally {
+            peer.close();
+            peer = null;
+            own.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -17,7 +17,8 @@ class WarmupTest {
         NioEventLoopGroup group = new NioEventLoopGroup(2);
         PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("alice").password("secret-pass")
                 .channel("demo").bind("127.0.0.1").maxChildren(0).build();
-        try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null))) {
+        try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null),
+                group.next())) {
             Warmup.Result result = Warmup.run(relay, group);
             assertEquals(6, result.packetsPlayed(), "the session played from 127.0.0.1 without a ticket");
             assertTrue(result.millis() < 10_000, result.toString());

@@ -1,11 +1,13 @@
 package io.omnicast.peer.player;
 
+import io.netty.util.concurrent.EventExecutor;
 import io.omnicast.media.rtp.RtpTimestamp;
 import io.omnicast.peer.config.PeerConfig.PlayerMode;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -15,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The paper's player (a consumer of the stream). Frames are decoded with FFmpeg as soon as they arrive, so the
  * first decoded frame marks the end of the join (the paper's Tinitialframe), and the decoded pictures wait in the
  * {@link PlayoutBuffer} for their due time, when they are counted as shown (and drawn in window mode). Count-only
- * mode skips decoding and paces the frames themselves. Runs on its own thread because decoding is too heavy for
- * an event loop.
+ * mode skips decoding and paces the frames themselves. Decoding runs on the player's own thread because it is too
+ * heavy for an event loop; count-only mode, given an executor (the peer's stream loop), runs on it instead: a peer
+ * that only counts then costs no thread and no thread wake-ups (the scale bench holds hundreds of them).
  */
 public final class Player implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Player.class);
@@ -41,7 +44,12 @@ public final class Player implements AutoCloseable {
     private final PlayerMode mode;
     private final ArrayDeque<Frame> incoming = new ArrayDeque<>();
     private final PlayoutBuffer<Picture> buffer;
+    /** The decoding thread; null when {@link #pacer} paces a count-only player. */
     private final Thread thread;
+    private final EventExecutor pacer;
+    /** The next run of {@link #pace} on the pacer, or null (pacer only). */
+    private ScheduledFuture<?> nextPace;
+    private long nextTitleNanos;
     private final Supplier<String> title;
     private final Runnable onWindowClosed;
     private final ArrayDeque<Long> shownTimes = new ArrayDeque<>();
@@ -64,22 +72,54 @@ public final class Player implements AutoCloseable {
      */
     public Player(String name, PlayerMode mode, Duration playoutDelay, Supplier<String> title,
             Runnable onWindowClosed) {
+        this(name, mode, playoutDelay, title, onWindowClosed, null);
+    }
+
+    /**
+     * @param pacer for a count-only player: the executor that calls {@link #offer} and now also paces the
+     *              frames, instead of a thread of the player's own; ignored in the other modes
+     */
+    public Player(String name, PlayerMode mode, Duration playoutDelay, Supplier<String> title,
+            Runnable onWindowClosed, EventExecutor pacer) {
         this.mode = mode;
         this.buffer = new PlayoutBuffer<>(playoutDelay.toNanos(), MAX_WAITING_FRAMES);
         this.title = title;
         this.onWindowClosed = onWindowClosed;
-        this.thread = new Thread(this::run, "player-" + name);
-        this.thread.setDaemon(true);
+        this.pacer = mode == PlayerMode.COUNT_ONLY ? pacer : null;
+        if (this.pacer == null) {
+            this.thread = new Thread(this::run, "player-" + name);
+            this.thread.setDaemon(true);
+        } else {
+            this.thread = null;
+        }
     }
 
     public void start() {
-        thread.start();
+        if (thread != null) {
+            thread.start();
+        } else {
+            pacer.execute(() -> {
+                nextTitleNanos = System.nanoTime() + SECOND_NANOS;
+                pace();
+            });
+        }
     }
 
-    /** Where the stream's frames go (thread-safe; takes ownership). */
+    /**
+     * Where the stream's frames go (takes ownership). Thread-safe, except that a player paced by an executor
+     * takes them on that executor only.
+     */
     public void offer(Frame frame) {
         if (!running) {
             frame.release();
+            return;
+        }
+        if (pacer != null) {
+            boolean wasEmpty = buffer.size() == 0;
+            decode(frame, null);
+            if (wasEmpty) {
+                pace(); // the head changed: it may be due now (the end of a stall), or sooner than the next run
+            }
             return;
         }
         synchronized (incoming) {
@@ -149,6 +189,28 @@ public final class Player implements AutoCloseable {
                 incoming.clear();
             }
         }
+    }
+
+    /** Count-only on the pacer: shows what is due, then runs again when the head is due (at most 100 ms on). */
+    private void pace() {
+        if (nextPace != null) {
+            nextPace.cancel(false);
+            nextPace = null;
+        }
+        if (!running) {
+            return;
+        }
+        long now = System.nanoTime();
+        Picture due;
+        while ((due = buffer.take(now)) != null) {
+            present(due, null, now);
+        }
+        if (now >= nextTitleNanos) {
+            nextTitleNanos = now + SECOND_NANOS;
+            updateFps(now);
+        }
+        long wait = buffer.waitNanos(now, Math.min(IDLE_WAIT_NANOS, nextTitleNanos - now));
+        nextPace = pacer.schedule(this::pace, Math.max(TimeUnit.MILLISECONDS.toNanos(1), wait), TimeUnit.NANOSECONDS);
     }
 
     private void decode(Frame frame, H264Decoder decoder) {
@@ -223,6 +285,16 @@ public final class Player implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (thread == null) {
+            pacer.execute(() -> {
+                if (nextPace != null) {
+                    nextPace.cancel(false);
+                    nextPace = null;
+                }
+                buffer.clear();
+            });
+            return;
+        }
         thread.interrupt();
         try {
             thread.join(2000);

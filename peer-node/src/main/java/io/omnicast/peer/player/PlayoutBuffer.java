@@ -124,14 +124,16 @@ public final class PlayoutBuffer<T extends PlayoutBuffer.Timed> {
 
     /** Waits until a frame may be due or one arrives, at most {@code maxNanos}. */
     public synchronized void await(long now, long maxNanos) throws InterruptedException {
-        T head = frames.peekFirst();
-        long wait = maxNanos;
-        if (head != null) {
-            wait = Math.min(wait, due(head) - now);
-        }
+        long wait = waitNanos(now, maxNanos);
         if (wait > 0) {
             TimeUnit.NANOSECONDS.timedWait(this, wait);
         }
+    }
+
+    /** How long from {@code now} until the head may be due, at most {@code maxNanos} (0 or less: due now). */
+    public synchronized long waitNanos(long now, long maxNanos) {
+        T head = frames.peekFirst();
+        return head == null ? maxNanos : Math.min(maxNanos, due(head) - now);
     }
 
     private long span(T from) {

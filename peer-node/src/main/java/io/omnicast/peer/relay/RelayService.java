@@ -1,6 +1,7 @@
 package io.omnicast.peer.relay;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.server.LocalPublisher;
 import io.omnicast.server.ServerConfig;
@@ -27,13 +28,18 @@ public final class RelayService implements AutoCloseable {
     private final StreamingServer server;
     private volatile LocalPublisher publisher;
 
-    public RelayService(PeerConfig config, int maxChildren, ReaderAdmission admission) {
+    /**
+     * @param loop the peer's stream loop: the relay's connections and channel run on it too, so a packet from the
+     *             parent reaches every child on the thread that read it
+     */
+    public RelayService(PeerConfig config, int maxChildren, ReaderAdmission admission, EventLoop loop) {
         this.config = config;
         ServerConfig serverConfig = ServerConfig.builder().bindAddress(config.bindAddress().getHostAddress())
                 .rtspPort(config.relayPort()).udpRtpPort(0).maxReadersPerChannel(Math.max(1, maxChildren))
+                .bufferAge(config.ringBufferDuration())
                 // A child placed under us while we still open our own parent waits for the stream, not a 404.
                 .describeWait(CHILD_EARLY_WAIT).build();
-        this.server = StreamingServer.start(serverConfig, admission);
+        this.server = StreamingServer.start(serverConfig, admission, loop);
     }
 
     public InetSocketAddress endpoint() {

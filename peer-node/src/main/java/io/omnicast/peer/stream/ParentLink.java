@@ -66,6 +66,7 @@ public final class ParentLink implements AutoCloseable {
      * keeps detection within a tenth of it at 40 wake-ups a second per link instead of 100.
      */
     private static final long WATCHDOG_MILLIS = 25;
+    private static final long WATCHDOG_NANOS = TimeUnit.MILLISECONDS.toNanos(WATCHDOG_MILLIS);
 
     /** What the link reports; called on its event loop. */
     public interface Events {
@@ -105,6 +106,10 @@ public final class ParentLink implements AutoCloseable {
     private boolean failed;
     private boolean timedOut;
     private long lastRtpNanos;
+    /** When {@link #checkAlive} last ran; a late run means this process, not the parent, was not running. */
+    private long lastCheckNanos;
+    /** The PLAY reply, moved on by pauses of our own, for the wait for the first packet. */
+    private long firstRtpWaitFromNanos;
     private long frameIntervalNanos = TimeUnit.MILLISECONDS.toNanos(33);
     private long lastTimestamp = -1;
     private long startedNanos;
@@ -286,6 +291,8 @@ public final class ParentLink implements AutoCloseable {
             }
             playRepliedNanos = System.nanoTime();
             lastRtpNanos = playRepliedNanos;
+            lastCheckNanos = playRepliedNanos;
+            firstRtpWaitFromNanos = playRepliedNanos;
             if (transport == TransportMode.UDP) {
                 client.startKeepAlive(Duration.ofSeconds(20));
             }
@@ -447,10 +454,20 @@ public final class ParentLink implements AutoCloseable {
             return;
         }
         long now = System.nanoTime();
+        long overdue = now - lastCheckNanos - WATCHDOG_NANOS;
+        lastCheckNanos = now;
+        if (overdue > WATCHDOG_NANOS) {
+            // This check ran late: our own process was paused (GC, a saturated CPU, a suspended laptop) and could
+            // neither read nor look. Silence we did not observe is not the parent's fault: it is not counted.
+            lastRtpNanos = Math.min(now, lastRtpNanos + overdue);
+            firstRtpWaitFromNanos = Math.min(now, firstRtpWaitFromNanos + overdue);
+            log.debug("link to {}: watchdog ran {} ms late; not counted as silence", parent.nodeId(),
+                    TimeUnit.NANOSECONDS.toMillis(overdue));
+        }
         if (firstPacketNanos < 0) {
-            if (transport == TransportMode.UDP && now - playRepliedNanos > udpFallback.toNanos()) {
+            if (transport == TransportMode.UDP && now - firstRtpWaitFromNanos > udpFallback.toNanos()) {
                 fail(FailureReason.RTP_TIMEOUT, UDP_SILENT);
-            } else if (now - playRepliedNanos > TimeUnit.SECONDS.toNanos(3)) {
+            } else if (now - firstRtpWaitFromNanos > TimeUnit.SECONDS.toNanos(3)) {
                 fail(FailureReason.RTP_TIMEOUT, "no RTP within 3 s of PLAY");
             }
             return;
