@@ -86,6 +86,10 @@ public final class ScaleBench extends LiveScenario {
             + "give way, as on separate machines (default ${DEFAULT-VALUE}).")
     int hostNice;
 
+    @Option(names = "--host-jvm-arg", paramLabel = "ARG", description = "An extra JVM option of the host "
+            + "processes (repeatable), e.g. -XX:StartFlightRecording:filename=host.jfr to profile them.")
+    List<String> hostJvmArgs = new ArrayList<>();
+
     @Option(names = "--play-timeout", defaultValue = "90", description = "Seconds after the last join within which "
             + "every peer must play; the ones that do not are reported (default ${DEFAULT-VALUE}).")
     int playTimeoutSeconds;
@@ -122,8 +126,9 @@ public final class ScaleBench extends LiveScenario {
         report.parameter("peers", peers + " (" + counting + " counting frames without decoding, " + decodeSample
                 + " decoding with FFmpeg)");
         report.parameter("processes", hosts + " host JVMs for the counting peers" + (decodeSample > 0
-                ? " + 1 for the decoding sample" : "") + " (-Xmx" + hostHeapMb + "m, SerialGC, one Netty thread per "
-                + "event-loop group default" + (hostNice != 0 ? ", nice " + hostNice : "") + "); proxy and streaming "
+                ? " + 1 for the decoding sample" : "") + " (-Xmx" + hostHeapMb + "m, Shenandoah GC: the rings of many "
+                + "peers hold seconds of packets, which a stop-the-world collector copies in long pauses; the hosted "
+                + "peers share 2 event-loop threads" + (hostNice != 0 ? ", nice " + hostNice : "") + "); proxy and streaming "
                 + "server in the bench JVM; the bridge's encoder");
         report.parameter("tree", "every peer " + maxChildren + " children slots, streaming server " + originChildren
                 + "; transport " + transport + ", playout delay 500 ms");
@@ -163,8 +168,10 @@ public final class ScaleBench extends LiveScenario {
             boolean decoding = h == hosts;
             String name = decoding ? "scale-host-decode" : "scale-host-" + h;
             int port = LiveRig.freePort();
-            Process p = rig.launch(name, List.of("-Xms256m", "-Xmx" + hostHeapMb + "m", "-XX:+UseSerialGC",
-                    "-Dio.netty.eventLoopThreads=1"), "bench", "scale-host", "--proxy", rig.proxyAddress(),
+            List<String> jvm = new ArrayList<>(List.of("-Xms256m", "-Xmx" + hostHeapMb + "m", "-XX:+UseShenandoahGC",
+                    "-Dio.netty.eventLoopThreads=1"));
+            jvm.addAll(hostJvmArgs);
+            Process p = rig.launch(name, jvm, "bench", "scale-host", "--proxy", rig.proxyAddress(),
                     "--channel", rig.channel(), "--password", LiveRig.PASSWORD, "--control-port",
                     String.valueOf(port), "--transport", transport);
             hostClients.add(new HostClient(name, port, p, rig.log(name), decoding));

@@ -2,6 +2,8 @@ package io.omnicast.bench.scale;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.omnicast.peer.PeerNode;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
  * {@code omnicast bench scale-host} (hidden): one JVM holding many in-process {@link PeerNode}s for the {@code scale}
  * scenario, because 200 peer JVMs do not fit on 2 cores (each idles at tens of MiB of RSS and some CPU for its JIT
  * and GC). Every peer still has its own account, its own 127.x.y.z address, its own proxy session, relay service and
- * parent link; only the process is shared.
+ * parent link; only the process and its {@code --loops} event-loop threads are shared.
  *
  * <p>Controlled over plain-text HTTP on {@code 127.0.0.1:--control-port}, one thread:
  * <ul>
@@ -70,6 +72,11 @@ public final class ScaleHost implements Callable<Integer> {
     @Option(names = "--playout-delay-ms", defaultValue = "500")
     long playoutDelayMs;
 
+    @Option(names = "--loops", defaultValue = "2",
+            description = "Event-loop threads every hosted peer shares (default ${DEFAULT-VALUE}); each peer runs "
+                    + "its stream, relay and proxy session on one of them.")
+    int loops;
+
     @Option(names = "--sample-every", defaultValue = "8",
             description = "Record the arrival of every N-th RTP sequence number (default ${DEFAULT-VALUE}).")
     int sampleEvery;
@@ -95,10 +102,12 @@ public final class ScaleHost implements Callable<Integer> {
         return t;
     });
     private volatile boolean recording;
+    private NioEventLoopGroup shared;
 
     @Override
     public Integer call() throws Exception {
         TransportMode mode = TransportMode.valueOf(transport.toUpperCase(Locale.ROOT));
+        shared = new NioEventLoopGroup(Math.max(1, loops), new DefaultThreadFactory("scale-host-peers", true));
         HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", controlPort), 16);
         http.setExecutor(Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "scale-host-control");
@@ -127,7 +136,8 @@ public final class ScaleHost implements Callable<Integer> {
         PeerNode node = new PeerNode(PeerConfig.builder().proxy(proxy).user(user).password(password)
                 .channel(channel).bind(require(q, "bind")).maxChildren(Integer.parseInt(require(q, "maxChildren")))
                 .capacityFollowsLoad(false).transport(mode).playerMode(decode ? PeerConfig.PlayerMode.HEADLESS
-                        : PeerConfig.PlayerMode.COUNT_ONLY).playoutDelay(Duration.ofMillis(playoutDelayMs)).build());
+                        : PeerConfig.PlayerMode.COUNT_ONLY).playoutDelay(Duration.ofMillis(playoutDelayMs)).build(),
+                shared);
         Hosted hosted = new Hosted(node, decode);
         if (peers.putIfAbsent(user, hosted) != null) {
             throw new IllegalArgumentException("peer " + user + " already runs here");
