@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,8 +19,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code omnicast bench publish RUN_DIR...}: copies runs' reports (report.md, headline.md, charts, CSV files
- * under 512 KiB) to {@code docs/performance/<scenario>/}, replacing that scenario's previous run, and regenerates
- * the README's Performance table from every published run.
+ * under 512 KiB; the report's links to larger ones become plain names) to {@code docs/performance/<scenario>/},
+ * replacing that scenario's previous run, and regenerates the README's Performance table from every published run.
  */
 @Command(name = "publish", mixinStandardHelpOptions = true,
         description = "Publish runs' reports to docs/performance/ and regenerate the README's Performance table.")
@@ -61,16 +64,21 @@ public final class PublishCommand implements Callable<Integer> {
             Path target = published.resolve(as != null ? as : m.group(1));
             clear(target);
             Files.createDirectories(target);
+            Map<String, Long> leftOut = new TreeMap<>();
             try (Stream<Path> files = Files.list(run)) {
                 for (Path f : (Iterable<Path>) files::iterator) {
                     String name = f.getFileName().toString();
+                    boolean tooLarge = name.endsWith(".csv") && Files.size(f) > MAX_CSV_BYTES;
                     boolean keep = name.equals("report.md") || name.equals("headline.md") || name.endsWith(".png")
-                            || name.endsWith(".txt") || (name.endsWith(".csv") && Files.size(f) <= MAX_CSV_BYTES);
-                    if (keep && Files.isRegularFile(f)) {
+                            || name.endsWith(".txt") || (name.endsWith(".csv") && !tooLarge);
+                    if (tooLarge) {
+                        leftOut.put(name, Files.size(f));
+                    } else if (keep && Files.isRegularFile(f)) {
                         Files.copy(f, target.resolve(name));
                     }
                 }
             }
+            unlinkLeftOut(target.resolve("report.md"), leftOut, run.getFileName().toString());
             spec.commandLine().getOut().println("published " + run + " to " + target);
         }
         Path readme = repo.resolve("README.md");
@@ -83,6 +91,24 @@ public final class PublishCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("README.md: Performance table already up to date");
         }
         return 0;
+    }
+
+    /**
+     * Turns the report's links to data files too large to publish into plain names saying where they are, so the
+     * published report has no dead links.
+     */
+    static void unlinkLeftOut(Path report, Map<String, Long> leftOut, String runName) throws IOException {
+        if (leftOut.isEmpty() || !Files.isRegularFile(report)) {
+            return;
+        }
+        String text = Files.readString(report, StandardCharsets.UTF_8);
+        for (Map.Entry<String, Long> e : leftOut.entrySet()) {
+            String name = e.getKey();
+            text = text.replace("[" + name + "](" + name + ")", String.format(Locale.ROOT,
+                    "`%s` (%.1f MiB, not published; kept in the run directory `reports/%s`)", name,
+                    e.getValue() / (1024.0 * 1024.0), runName));
+        }
+        Files.writeString(report, text, StandardCharsets.UTF_8);
     }
 
     /** The names the table lists, for --as. */
