@@ -16,6 +16,7 @@ import io.omnicast.media.rtcp.RtcpCodec;
 import io.omnicast.media.rtp.RtpPacketWriter;
 import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspResponse;
+import io.omnicast.server.channel.ReaderAdmission;
 import io.omnicast.server.testing.FreePorts;
 import io.omnicast.server.testing.RawRtsp;
 import io.omnicast.server.testing.SyntheticPublisher;
@@ -49,7 +50,9 @@ class LocalPublisherIT {
 
     @AfterEach
     void stop() {
-        server.close();
+        if (server != null) {
+            server.close();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -155,6 +158,42 @@ class LocalPublisherIT {
         ByteBuf late = Unpooled.buffer(12).writeZero(12);
         publisher.offer(0, late);
         assertEquals(0, late.refCnt(), "a closed publisher releases what it is offered");
+    }
+
+    /**
+     * A peer's relay runs on the peer's own loop and publishes as its parent link opens, on that loop, then hands it
+     * the parent's keyframe at once. Regression: the start of recording was queued behind that keyframe, which the
+     * channel dropped as "not recording yet"; a child joining before the next keyframe waited up to a GOP (0.3-0.8 s
+     * of its Tconnection).
+     */
+    @Test
+    void packetsOfferedOnTheChannelsLoopRightAfterPublishingAreKept() throws Exception {
+        server.close();
+        NioEventLoopGroup one = new NioEventLoopGroup(1);
+        try {
+            server = StreamingServer.start(ServerConfig.builder().bindAddress("127.0.0.1").rtspPort(FreePorts.tcp())
+                    .udpRtpPort(FreePorts.udpPair()).build(), ReaderAdmission.ALLOW_ALL, one);
+            LocalPublisher publisher = one.submit(() -> {
+                LocalPublisher p = server.publishLocal("relay", SyntheticPublisher.SDP);
+                for (int i = 0; i < 6; i++) {
+                    sendFrame(p); // frame 0 is the only keyframe
+                }
+                return p;
+            }).get(5, TimeUnit.SECONDS);
+            Media media = new Media();
+            try (RtspClient c = play("rtsp://127.0.0.1:" + server.rtspPort() + "/live/relay", media)) {
+                for (int i = 0; i < sent.size(); i++) {
+                    assertArrayEquals(sent.get(i), media.video.poll(5, TimeUnit.SECONDS),
+                            "packet " + i + " (from the keyframe the publisher started with)");
+                }
+            }
+            publisher.close();
+        } finally {
+            server.close(); // before its lent loop stops
+            server = null;
+            one.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        offered.forEach(ByteBuf::release);
     }
 
     @Test

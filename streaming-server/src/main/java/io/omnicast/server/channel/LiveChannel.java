@@ -178,7 +178,11 @@ public final class LiveChannel {
 
     /** An RTP packet of {@code track} from the publisher; takes ownership of {@code packet}. */
     public void publishRtp(int track, ByteBuf packet) {
-        if (executor.inEventLoop()) {
+        // Inline only once recording: before that, the attach and the start of recording may still be queued on
+        // this loop (an in-process publisher that publishes and offers on the channel's own loop), and a packet run
+        // ahead of them would be dropped; queued, it keeps its place behind them. (Regression: a relay lost the
+        // keyframe it started with, and a child joining before the next one waited up to a GOP.)
+        if (executor.inEventLoop() && recording) {
             ingest(track, packet);
         } else {
             executor.execute(() -> ingest(track, packet));
