@@ -213,7 +213,7 @@ public final class PeerNode implements AutoCloseable {
         // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
         // announces it to the proxy.
         relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), loop);
-        Warmup.run(relay, group);
+        Warmup.run(relay, group, config, this::report);
         startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         state = "ready";
     }

@@ -3,15 +3,23 @@ package io.omnicast.peer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtp.RtpPacketWriter;
 import io.omnicast.peer.config.TransportMode;
+import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.proxy.ParentRef;
+import io.omnicast.peer.proxy.Placement;
+import io.omnicast.peer.proxy.ProxyConnection;
+import io.omnicast.peer.proxy.ProxyListener;
+import io.omnicast.peer.proxy.ProxySession;
 import io.omnicast.peer.relay.RelayService;
 import io.omnicast.peer.stream.ParentLink;
 import io.omnicast.server.LocalPublisher;
 import io.omnicast.uscp.UscpCodec;
 import io.omnicast.uscp.UscpException;
+import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.ticket.Ticket;
 import io.omnicast.uscp.ticket.TicketException;
 import io.omnicast.uscp.ticket.TicketSigner;
@@ -19,6 +27,7 @@ import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.uscp.v1.Credentials;
 import io.omnicast.uscp.v1.FailureReason;
 import io.omnicast.uscp.v1.Login;
+import io.omnicast.uscp.v1.LogoutReason;
 import io.omnicast.uscp.v1.Role;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,45 +36,85 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the join's code paths once before the join, while the app starts: the USCP codec (JAXB and the schema
- * validator), Ed25519 ticket signatures, and a whole RTSP/RTP session with this peer's own relay (client and
- * server side, UDP). A fresh JVM loads and links thousands of classes on these paths; done here, the viewer's
- * Tconnection measures the network and the system, not class loading. Best effort: a failure here is logged and the
- * join goes ahead.
+ * Runs the join's code paths before the join, while the app starts: the USCP codec on every event loop that will
+ * encode and decode (its parser and validators are per thread), Ed25519 ticket signatures, whole logins of the real
+ * proxy connection against a {@link WarmupProxy} on loopback, and whole RTSP/RTP sessions with this peer's own relay
+ * (client and server side, UDP). A fresh JVM loads and links thousands of classes on these paths and interprets them
+ * until they ran a few hundred times; done here, the viewer's Tconnection measures the network and the system, not
+ * class loading and the interpreter (a first login took 30 ms this way: 7 ms to connect, 7 to encode, 11 to decode).
+ * The many rounds run once per process; a second peer in the same process (many peers per JVM) runs one of each, for
+ * its own loops. Best effort: a failure here is logged and the join goes ahead.
  */
 final class Warmup {
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
-    private static final int ROUNDS = 20;
+    /** Rounds of the codec per event loop: past the JIT's first compile threshold (200 calls). */
+    private static final int CODEC_ROUNDS = 300;
+    private static final int TICKET_ROUNDS = 100;
+    private static final int LOGIN_ROUNDS = 30;
+    private static final int SESSION_ROUNDS = 30;
     private static final int WANTED_PACKETS = 6;
+    private static final AtomicBoolean PROCESS_WARM = new AtomicBoolean();
 
     private Warmup() {
     }
 
-    /** What the warm-up did: its duration and the RTP packets the session played. */
-    record Result(long millis, int packetsPlayed) {
+    /**
+     * What the warm-up did: its duration, the RTP packets its first RTSP session played, and the logins that
+     * completed against the stand-in proxy.
+     */
+    record Result(long millis, int packetsPlayed, int logins) {
     }
 
-    /** Warms up. */
-    static Result run(RelayService relay, EventLoopGroup group) {
+    /**
+     * Warms up.
+     *
+     * @param config  the peer's configuration (the logins use it with the stand-in proxy's address)
+     * @param reports what the logins report, as the real ones
+     */
+    static Result run(RelayService relay, EventLoopGroup group, PeerConfig config,
+            Supplier<ProxyConnection.Report> reports) {
         long start = System.nanoTime();
-        codec();
-        tickets();
-        int played = session(relay, group);
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        log.debug("warm-up took {} ms ({} RTP packets played)", millis, played);
-        return new Result(millis, played);
+        boolean first = PROCESS_WARM.compareAndSet(false, true);
+        KeyPair key = tickets(first ? TICKET_ROUNDS : 1);
+        long t1 = System.nanoTime();
+        codecOnEveryLoop(group, key, first ? CODEC_ROUNDS : 2);
+        long t2 = System.nanoTime();
+        int logins = key == null ? 0 : logins(group, key, config, reports, first ? LOGIN_ROUNDS : 1);
+        long t3 = System.nanoTime();
+        int played = sessions(relay, group, first ? SESSION_ROUNDS : 1);
+        long end = System.nanoTime();
+        long millis = TimeUnit.NANOSECONDS.toMillis(end - start);
+        log.info("warm-up took {} ms: tickets {} ms, codec {} ms, {} logins {} ms, sessions {} ms ({} RTP packets "
+                + "in the first)", millis, (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins,
+                (t3 - t2) / 1_000_000, (end - t3) / 1_000_000, played);
+        return new Result(millis, played, logins);
     }
 
-    private static void codec() {
+    private static void codecOnEveryLoop(EventLoopGroup group, KeyPair key, int rounds) {
+        List<Future<?>> runs = new ArrayList<>();
+        for (EventExecutor loop : group) {
+            runs.add(loop.submit(() -> codec(key, rounds)));
+        }
+        for (Future<?> run : runs) {
+            run.awaitUninterruptibly();
+        }
+    }
+
+    private static void codec(KeyPair key, int rounds) {
         UscpCodec codec = UscpCodec.get();
         Login login = new Login();
         login.setRequestId("warmup");
@@ -76,35 +125,78 @@ final class Warmup {
         login.setCredentials(credentials);
         login.setRole(Role.VIEWER);
         login.getChannel().add("warmup");
+        Object placement = key == null ? UscpMessages.ok("warmup") : WarmupProxy.placement(
+                new TicketSigner(key.getPrivate()), key.getPublic().getEncoded(), "warmup", "warmup", "n-1");
         try {
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
                 codec.decode(codec.encode(login));
+                codec.decode(codec.encode(placement));
             }
         } catch (UscpException | RuntimeException e) {
             log.debug("USCP codec warm-up: {}", e.toString());
         }
     }
 
-    private static void tickets() {
+    /** Logins of the real proxy connection against a stand-in proxy; how many completed. */
+    private static int logins(EventLoopGroup group, KeyPair key, PeerConfig config,
+            Supplier<ProxyConnection.Report> reports, int rounds) {
+        int done = 0;
+        try (WarmupProxy proxy = new WarmupProxy(group, key)) {
+            PeerConfig standIn = config.toBuilder().proxy(proxy.address()).subscribe(false).build();
+            for (int i = 0; i < rounds; i++) {
+                CompletableFuture<Placement> placed = new CompletableFuture<>();
+                ProxyConnection connection = new ProxyConnection(standIn, null, reports, new ProxyListener() {
+                    @Override
+                    public void onSession(ProxySession session) {
+                    }
+
+                    @Override
+                    public void onPlacement(Placement placement) {
+                        placed.complete(placement);
+                    }
+                }, group);
+                try {
+                    connection.start();
+                    placed.get(2, TimeUnit.SECONDS);
+                    connection.logout(LogoutReason.USER, Duration.ofSeconds(1)).get(2, TimeUnit.SECONDS);
+                    done++;
+                } finally {
+                    connection.close();
+                }
+            }
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            log.debug("login warm-up: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return done;
+    }
+
+    /** Signs and verifies tickets; the key pair, for the logins' tickets (null if Ed25519 is unavailable). */
+    private static KeyPair tickets(int rounds) {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             TicketSigner signer = new TicketSigner(pair.getPrivate());
             TicketVerifier verifier = new TicketVerifier(pair.getPublic());
-            Ticket ticket = new Ticket("child", "parent", "warmup", Instant.now().plusSeconds(60));
-            for (int i = 0; i < ROUNDS; i++) {
+            for (int i = 0; i < rounds; i++) {
+                Ticket ticket = new Ticket("child-" + i, "parent", "warmup", Instant.now().plusSeconds(60));
                 verifier.verify(signer.sign(ticket), "parent", "warmup", Instant.now());
             }
+            return pair;
         } catch (GeneralSecurityException | TicketException | RuntimeException e) {
             log.debug("ticket warm-up: {}", e.toString());
+            return null;
         }
     }
 
     /**
-     * A whole session with our own relay: the relay publishes a synthetic stream (SPS, PPS and IDR-typed NAL units,
-     * one "frame" every 33 ms) on another channel, and a link from 127.0.0.1 (no ticket needed) plays it over UDP
-     * until a few packets arrived: DESCRIBE, SETUP, PLAY, RTP and RTCP on both sides, as a join will use them.
+     * Whole sessions with our own relay: the relay publishes a synthetic stream (SPS, PPS and IDR-typed NAL units,
+     * one "frame" every 33 ms) on another channel, and links from 127.0.0.1 (no ticket needed) play it over UDP: the
+     * first until a few packets arrived, the others until the first (the relay sends from the latest keyframe at
+     * once): DESCRIBE, SETUP, PLAY, RTP and RTCP on both sides, as a join will use them. The packets the first
+     * session played.
      */
-    private static int session(RelayService relay, EventLoopGroup group) {
+    private static int sessions(RelayService relay, EventLoopGroup group, int rounds) {
         String channel = "warmup-" + Long.toHexString(System.nanoTime());
         LocalPublisher publisher;
         try {
@@ -127,7 +219,30 @@ final class Warmup {
             }
             timestamp[0] += 3000;
         }, 0, 33, TimeUnit.MILLISECONDS);
-        CountDownLatch packets = new CountDownLatch(WANTED_PACKETS);
+        InetSocketAddress endpoint = relay.endpoint();
+        String url = "rtsp://" + endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort() + "/live/" + channel;
+        int firstPlayed = 0;
+        try {
+            for (int round = 0; round < rounds; round++) {
+                int wanted = round == 0 ? WANTED_PACKETS : 1;
+                int played = session(url, group, wanted);
+                if (round == 0) {
+                    firstPlayed = played;
+                }
+                if (played < wanted) {
+                    break; // something is wrong; the join will tell
+                }
+            }
+        } finally {
+            feeder.cancel(false);
+            publisher.close();
+        }
+        return firstPlayed;
+    }
+
+    /** One session from 127.0.0.1 until {@code wanted} RTP packets arrived; the packets that did. */
+    private static int session(String url, EventLoopGroup group, int wanted) {
+        CountDownLatch packets = new CountDownLatch(wanted);
         ParentLink.Events counting = new ParentLink.Events() {
             @Override
             public void onRtp(ParentLink link, int track, RtpPacket packet, long arrivalNanos) {
@@ -139,27 +254,23 @@ final class Warmup {
                 link.close();
             }
         };
-        InetSocketAddress endpoint = relay.endpoint();
-        String url = "rtsp://" + endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort() + "/live/" + channel;
         ParentLink link = null;
         try {
             link = ParentLink.open(new ParentRef("warmup", 0, url, ""), TransportMode.UDP, -1, group, counting, 30,
                     Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress()).get(3, TimeUnit.SECONDS);
             if (!packets.await(2, TimeUnit.SECONDS)) {
-                log.debug("session warm-up: only {} packets arrived", WANTED_PACKETS - packets.getCount());
+                log.debug("session warm-up: only {} packets arrived", wanted - packets.getCount());
             }
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             log.debug("session warm-up: {}", e.getCause() == null ? e.toString() : e.getCause().toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            feeder.cancel(false);
             if (link != null) {
                 link.close();
             }
-            publisher.close();
         }
-        return (int) (WANTED_PACKETS - packets.getCount());
+        return (int) (wanted - packets.getCount());
     }
 
     private static final String SDP = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"

@@ -5,12 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.peer.config.PeerConfig;
+import io.omnicast.peer.proxy.ProxyConnection;
 import io.omnicast.peer.relay.RelayService;
 import io.omnicast.server.channel.TicketAdmission;
+import io.omnicast.uscp.v1.Capacity;
+import io.omnicast.uscp.v1.Health;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** The start-up warm-up plays a real session with the peer's own relay (loopback sockets, UDP) and cleans up. */
+/**
+ * The start-up warm-up logs in to a stand-in proxy with the real proxy connection and plays real sessions with the
+ * peer's own relay (loopback sockets, UDP), and cleans up.
+ */
 class WarmupTest {
     @Test
     void warmUpPlaysASessionWithTheOwnRelayAndLeavesNothingBehind() throws Exception {
@@ -19,8 +25,13 @@ class WarmupTest {
                 .channel("demo").bind("127.0.0.1").maxChildren(0).build();
         try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null),
                 group.next())) {
-            Warmup.Result result = Warmup.run(relay, group);
+            Capacity capacity = new Capacity();
+            capacity.setMaxChildren(0);
+            capacity.setUplinkKbps(10_000);
+            Warmup.Result result = Warmup.run(relay, group, config,
+                    () -> new ProxyConnection.Report(capacity, new Health()));
             assertEquals(6, result.packetsPlayed(), "the session played from 127.0.0.1 without a ticket");
+            assertTrue(result.logins() >= 1, "the proxy connection logged in to the stand-in proxy: " + result);
             assertTrue(result.millis() < 10_000, result.toString());
             assertEquals(0, relay.readers(), "the warm-up reader is gone");
             // the relay still serves its own channel afterwards (the warm-up used another one)
