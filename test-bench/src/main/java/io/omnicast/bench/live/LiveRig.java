@@ -7,6 +7,8 @@ import io.omnicast.server.StreamingServer;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -212,11 +214,28 @@ public final class LiveRig implements AutoCloseable {
         return "127.0." + (n / 250) + "." + (2 + n % 250);
     }
 
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A free TCP port for a child process's control or stats server, below the kernel's ephemeral range (32768 and
+     * up on Linux): a port the kernel hands out for an ephemeral bind can be taken by any socket of any process
+     * between this check and the child's bind (a peer once died on "Address already in use" for its stats port);
+     * ports here are only taken by explicit binds. Each rig process starts at its own offset.
+     */
+    public static synchronized int freePort() throws IOException {
+        for (int tries = 0; tries < FIXED_PORTS; tries++) {
+            int port = FIRST_FIXED_PORT + (nextFixedPort++ % FIXED_PORTS);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try the next
+            }
         }
+        throw new IOException("no free port in " + FIRST_FIXED_PORT + ".." + (FIRST_FIXED_PORT + FIXED_PORTS - 1));
     }
+
+    private static final int FIRST_FIXED_PORT = 20_000;
+    private static final int FIXED_PORTS = 12_000;
+    private static int nextFixedPort = (int) (ProcessHandle.current().pid() * 97 % FIXED_PORTS);
 
     /** SIGTERM to every child (peers log out), then SIGKILL to what is left after 5 s. Idempotent. */
     private void stopChildren() {

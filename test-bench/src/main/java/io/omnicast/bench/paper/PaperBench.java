@@ -5,6 +5,7 @@ import io.omnicast.bench.live.LiveRig;
 import io.omnicast.bench.live.LiveScenario;
 import io.omnicast.bench.live.PeerProcess;
 import io.omnicast.bench.live.PeerSpec;
+import io.omnicast.bench.live.ProcessStats;
 import io.omnicast.bench.report.Charts;
 import io.omnicast.bench.report.CsvWriter;
 import io.omnicast.bench.report.ResultTable;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.knowm.xchart.CategoryChart;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -216,7 +218,7 @@ public final class PaperBench extends LiveScenario {
             for (PeerProcess p : peers) {
                 p.awaitReady(Duration.ofSeconds(120));
             }
-            Thread.sleep(1000); // let the start-up compilation settle
+            awaitSettled(peers);
             for (int hop = 1; hop <= chain; hop++) {
                 PeerProcess p = peers.get(hop - 1);
                 p.join();
@@ -260,6 +262,34 @@ public final class PaperBench extends LiveScenario {
         }
         writeJoins(joins);
         writeRecoveries(recoveries);
+    }
+
+    /**
+     * Waits until every started process has gone quiet (under 3 % of a core over half a second): after its warm-up
+     * a JVM goes on compiling for seconds (nine of them kept both cores busy for about 5 s), and a join measured then
+     * would measure the neighbours' compilers, not the join. At most 30 s.
+     */
+    private void awaitSettled(List<PeerProcess> peers) throws InterruptedException {
+        long begin = System.nanoTime();
+        long deadline = begin + TimeUnit.SECONDS.toNanos(30);
+        double[] before = new double[peers.size()];
+        for (int i = 0; i < peers.size(); i++) {
+            before[i] = ProcessStats.cpuSeconds(peers.get(i).pid());
+        }
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            double busiest = 0;
+            for (int i = 0; i < peers.size(); i++) {
+                double now = ProcessStats.cpuSeconds(peers.get(i).pid());
+                busiest = Math.max(busiest, (now - before[i]) / 0.5);
+                before[i] = now;
+            }
+            if (busiest < 0.03) {
+                break;
+            }
+        }
+        say(String.format(Locale.ROOT, "serial: %d processes settled after %.1f s", peers.size(),
+                (System.nanoTime() - begin) / 1e9));
     }
 
     private Recovery recovery(int round, String kind, PeerProcess orphan, long stallsBefore) throws Exception {
@@ -337,8 +367,9 @@ public final class PaperBench extends LiveScenario {
         report.section("Serial set-up: connection delay per hop (paper Fig. 8 and 9)");
         report.text("A chain of " + chain + " peers (capacity 1) built from scratch " + rounds + " times. Each "
                 + "round starts " + chain + " new processes, lets them start up (JVM, FFmpeg, warm-up of the join's "
-                + "code paths; the peer reports that as startupMs, apart from the join) and then has them join one "
-                + "after another, each when the one before it plays. The accounts are the same in every round: "
+                + "code paths; the peer reports that as startupMs, apart from the join), waits until every one of them "
+                + "is quiet (under 3 % of a core: a JVM goes on compiling for seconds after its start), and then "
+                + "has them join one after another, each when the one before it plays. The accounts are the same in every round: "
                 + "round 1 is each viewer's first login, where the proxy checks the password with PBKDF2 "
                 + "(210,000 iterations, about 48 ms on this machine, by design), later rounds are returning "
                 + "viewers, whose verified credentials the proxy remembers for 10 minutes. Tconnection runs from the peer's "
