@@ -3,8 +3,8 @@ package io.omnicast.peer;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.buffer.ByteBuf;
-import io.omnicast.media.net.Transports;
 import io.omnicast.media.rtcp.GenericNack;
 import io.omnicast.media.rtcp.RtcpCodec;
 import io.omnicast.media.rtp.RtpPacket;
@@ -165,7 +165,7 @@ public final class PeerNode implements AutoCloseable {
 
     /** A peer with its own two event-loop threads: one for the stream and its relay, one for the proxy session. */
     public PeerNode(PeerConfig config) {
-        this(config, Transports.newGroup(2, r -> {
+        this(config, new NioEventLoopGroup(2, r -> {
             Thread t = new Thread(r, "peer-" + config.user());
             t.setDaemon(true);
             return t;

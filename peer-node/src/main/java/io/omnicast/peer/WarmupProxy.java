@@ -7,7 +7,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.omnicast.media.net.Transports;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.netty.UscpFrameDecoder;
 import io.omnicast.uscp.netty.UscpMessageDecoder;
@@ -39,7 +39,7 @@ final class WarmupProxy implements AutoCloseable {
     WarmupProxy(EventLoopGroup group, KeyPair key) {
         this.keyX509 = key.getPublic().getEncoded();
         this.signer = new TicketSigner(key.getPrivate());
-        server = new ServerBootstrap().group(group).channel(Transports.serverSocketChannel(group))
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

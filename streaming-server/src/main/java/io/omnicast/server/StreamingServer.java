@@ -1,7 +1,7 @@
 package io.omnicast.server;
 
 import io.netty.channel.EventLoopGroup;
-import io.omnicast.media.net.Transports;
+import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.server.channel.ChannelRegistry;
 import io.omnicast.server.channel.ChannelStats;
 import io.omnicast.server.channel.LiveChannel;
@@ -39,8 +39,8 @@ public final class StreamingServer implements AutoCloseable {
     private StreamingServer(ServerConfig config, ReaderAdmission admission, EventLoopGroup lent) {
         this.config = config;
         this.ownsLoops = lent == null;
-        this.boss = lent != null ? lent : Transports.newGroup(1, new DefaultThreadFactory("omnicast-rtsp-accept"));
-        this.workers = lent != null ? lent : Transports.newGroup(0, new DefaultThreadFactory("omnicast-rtsp"));
+        this.boss = lent != null ? lent : new NioEventLoopGroup(1, new DefaultThreadFactory("omnicast-rtsp-accept"));
+        this.workers = lent != null ? lent : new NioEventLoopGroup(0, new DefaultThreadFactory("omnicast-rtsp"));
         try {
             // Channels run on the UDP sockets' loop: UDP fan-out then needs no hand-off between threads.
             this.ports = UdpMediaPorts.bind(workers.next(), config.bindAddress(), config.udpRtpPort());

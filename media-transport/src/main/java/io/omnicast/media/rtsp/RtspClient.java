@@ -13,6 +13,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -20,7 +22,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.rtsp.RtspHeaderNames;
 import io.netty.handler.codec.rtsp.RtspMethods;
 import io.netty.handler.codec.rtsp.RtspVersions;
-import io.omnicast.media.net.Transports;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -142,7 +143,7 @@ public final class RtspClient implements AutoCloseable {
         Options finalOptions = effective;
         String finalUrl = requestUrl;
         RtspClient[] holder = new RtspClient[1];
-        Bootstrap b = new Bootstrap().group(group).channel(Transports.socketChannel(group))
+        Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) finalOptions.requestTimeout().toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
@@ -413,7 +414,7 @@ public final class RtspClient implements AutoCloseable {
                     + track, -1));
             return;
         }
-        Bootstrap b = new Bootstrap().group(channel.eventLoop()).channel(Transports.datagramChannel(channel.eventLoop()))
+        Bootstrap b = new Bootstrap().group(channel.eventLoop()).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20);
         InetAddress local = ((InetSocketAddress) channel.localAddress()).getAddress();
         b.handler(new UdpHandler(track, false)).bind(local, 0).addListener((ChannelFuture rtpBound) -> {

@@ -10,7 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.omnicast.media.net.Transports;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.netty.UscpFrameDecoder;
@@ -192,7 +192,7 @@ public final class ProxyConnection implements AutoCloseable {
             return;
         }
         connectStartedNanos = System.nanoTime();
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transports.socketChannel(loop))
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
                 .handler(new ChannelInitializer<SocketChannel>() {

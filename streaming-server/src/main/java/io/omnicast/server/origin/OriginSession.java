@@ -9,7 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.omnicast.media.net.Transports;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.netty.UscpFrameDecoder;
 import io.omnicast.uscp.netty.UscpMessageDecoder;
@@ -106,7 +106,7 @@ public final class OriginSession implements AutoCloseable {
         if (closing) {
             return;
         }
-        Bootstrap bootstrap = new Bootstrap().group(loop).channel(Transports.socketChannel(loop))
+        Bootstrap bootstrap = new Bootstrap().group(loop).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 3000)
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

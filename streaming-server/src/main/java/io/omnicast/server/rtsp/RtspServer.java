@@ -9,8 +9,8 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.ImmediateEventExecutor;
-import io.omnicast.media.net.Transports;
 import io.omnicast.media.rtsp.RtspCodecs;
 import io.omnicast.media.rtsp.RtspLimits;
 import io.omnicast.server.ServerConfig;
@@ -48,7 +48,7 @@ public final class RtspServer implements AutoCloseable {
         RtspServer server = new RtspServer(config, ports, channels, admission);
         RtspLimits limits = RtspLimits.defaults();
         int high = config.readerWriteBufferBytes();
-        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(Transports.serverSocketChannel(workers))
+        ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(high / 2, high))
                 .childHandler(new ChannelInitializer<SocketChannel>() {

@@ -9,7 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
-import io.omnicast.media.net.Transports;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +42,7 @@ public final class UdpMediaPorts implements AutoCloseable {
     /** Binds RTP to {@code rtpPort} and RTCP to the next port; with 0, the first free even/odd pair. */
     public static UdpMediaPorts bind(EventLoop loop, InetAddress address, int rtpPort) {
         UdpMediaPorts[] holder = new UdpMediaPorts[1];
-        Bootstrap b = new Bootstrap().group(loop).channel(Transports.datagramChannel(loop))
+        Bootstrap b = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20).option(ChannelOption.SO_SNDBUF, 4 << 20);
         for (int attempt = 0; attempt < 100; attempt++) {
             ChannelFuture first = b.handler(new Inbound(holder, false)).bind(address, rtpPort).awaitUninterruptibly();
