@@ -21,13 +21,26 @@ class SenderReportsIT {
             live.startBridge(live.config("testsrc:160x120@15", channel).transport(transport).build());
             assertTrue(LiveFixture.await(() -> live.isLive(channel), Duration.ofSeconds(15)), "channel goes live");
             LiveChannel c = live.server().channel(channel).orElseThrow();
-            long first = c.stats().get(2, TimeUnit.SECONDS).publisherSenderReports();
+            // The window opens at the first report, not when the channel went live: the test pattern's encoder may
+            // take seconds to send its first frame on a busy machine (a window opened at RECORD once saw 2 s of
+            // media and 2 reports).
+            assertTrue(LiveFixture.await(() -> senderReports(c) > 0, Duration.ofSeconds(15)),
+                    "the first sender report arrives");
+            long first = senderReports(c);
             Thread.sleep(4000);
             ChannelStats stats = c.stats().get(2, TimeUnit.SECONDS);
             long received = stats.publisherSenderReports() - first;
-            // Two tracks, one SR each per 0.5-1.5 s: 4 s give at least 2 x 2; far fewer than a storm.
+            // Two tracks, one SR each per 0.5-1.5 s: 4 s of media give at least 2 x 2; far fewer than a storm.
             assertTrue(received >= 4 && received <= 20, "sender reports in 4 s over " + transport + ": " + received);
             assertTrue(stats.garbagePackets() == 0, "every RTCP packet parsed: " + stats);
+        }
+    }
+
+    private static long senderReports(LiveChannel c) {
+        try {
+            return c.stats().get(2, TimeUnit.SECONDS).publisherSenderReports();
+        } catch (Exception e) {
+            throw new IllegalStateException("no stats from channel " + c.name(), e);
         }
     }
 }
