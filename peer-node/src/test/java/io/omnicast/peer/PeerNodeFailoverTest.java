@@ -183,8 +183,11 @@ class PeerNodeFailoverTest {
             io.netty.util.concurrent.Future<?> source = sourceLoop.submit(spin);
             own.next().submit(spin).get(5, TimeUnit.SECONDS);
             source.get(5, TimeUnit.SECONDS);
-            Thread.sleep(1000);
-            Map<String, Object> stats = peer.stats();
+            // A fail-over would have started within the first watchdog checks after the pause; 30 more frames
+            // (a second of stream, dozens of checks) give it every chance to show.
+            long framesAfterPause = ((Number) peer.stats().get("framesDecoded")).longValue();
+            Map<String, Object> stats = await(s -> ((Number) s.get("framesDecoded")).longValue()
+                    >= framesAfterPause + 30, "a second of stream after the pause");
             assertEquals("origin-1", stats.get("parent"), stats.toString());
             assertTrue(recoveries(stats).isEmpty(), "no fail-over for our own pause: " + stats);
             assertEquals(0L, stats.get("packetsLost"), stats.toString());
