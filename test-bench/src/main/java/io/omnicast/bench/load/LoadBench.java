@@ -69,11 +69,11 @@ public final class LoadBench extends LiveScenario {
             + "first (default ${DEFAULT-VALUE}).")
     int warmupJoins;
 
-    @Option(names = "--push-rounds", defaultValue = "200", description = "Relay failures measured for the "
-            + "re-parent push latency (default ${DEFAULT-VALUE}).")
+    @Option(names = "--push-rounds", defaultValue = "1000", description = "Relay failures measured for the "
+            + "re-parent push latency, after the warm-up joins (default ${DEFAULT-VALUE}).")
     int pushRounds;
 
-    @Option(names = "--push-warmup", defaultValue = "20", description = "Unreported relay failures first "
+    @Option(names = "--push-warmup", defaultValue = "200", description = "Unreported relay failures first "
             + "(default ${DEFAULT-VALUE}).")
     int pushWarmup;
 
@@ -153,7 +153,8 @@ public final class LoadBench extends LiveScenario {
         say("proxy: flash crowds of " + sessions + " sessions (bench proxy-load as a child process)");
         List<String> args = new ArrayList<>(List.of("bench", "proxy-load", "--sessions", join(sessions), "--mode",
                 String.join(",", modes), "--rate", String.valueOf(rate), "--warmup-joins", String.valueOf(warmupJoins),
-                "--push-rounds", String.valueOf(pushRounds), "--push-warmup", String.valueOf(pushWarmup)));
+                "--push-rounds", String.valueOf(pushRounds), "--push-warmup", String.valueOf(pushWarmup),
+                "--paced-runs", "1")); // one line per crowd: this report charts each crowd's own round trips
         long t0 = System.nanoTime();
         Process child = rig.launch("proxy-load", List.of("-Xmx2g"), args.toArray(String[]::new));
         java.nio.file.Path log = rig.log("proxy-load");
