@@ -60,7 +60,14 @@ public final class ProxyServer implements AutoCloseable {
         this.config = config;
     }
 
+    /**
+     * Starts the proxy; with {@link ProxyConfig#warmupRounds()} above 0 it first runs that many rounds of traffic
+     * against a private proxy ({@link ProxyWarmup}), so it serves with its hot paths loaded and compiled.
+     */
     public static ProxyServer start(ProxyConfig config) {
+        if (config.warmupRounds() > 0) {
+            ProxyWarmup.run(config);
+        }
         ProxyServer server = new ProxyServer(config);
         try {
             server.startUp();

@@ -36,6 +36,7 @@ public final class ProxyConfig {
     private final String minClientVersion;
     private final int channelThreads;
     private final int authThreads;
+    private final int warmupRounds;
 
     private ProxyConfig(Builder b) {
         uscpPort = b.uscpPort;
@@ -59,6 +60,7 @@ public final class ProxyConfig {
         minClientVersion = b.minClientVersion;
         channelThreads = b.channelThreads;
         authThreads = b.authThreads;
+        warmupRounds = b.warmupRounds;
     }
 
     public static Builder builder() {
@@ -112,6 +114,7 @@ public final class ProxyConfig {
         b.minClientVersion(all.getProperty("client.min.version").trim());
         b.channelThreads(intKey(all, "channel.threads"));
         b.authThreads(intKey(all, "auth.threads"));
+        b.warmupRounds(intKey(all, "warmup.rounds"));
         return b;
     }
 
@@ -218,6 +221,11 @@ public final class ProxyConfig {
         return authThreads;
     }
 
+    /** Rounds of traffic the proxy command runs against a private proxy before it serves (0: no warm-up). */
+    public int warmupRounds() {
+        return warmupRounds;
+    }
+
     public Builder toBuilder() {
         Builder b = new Builder();
         b.uscpPort = uscpPort;
@@ -241,6 +249,7 @@ public final class ProxyConfig {
         b.minClientVersion = minClientVersion;
         b.channelThreads = channelThreads;
         b.authThreads = authThreads;
+        b.warmupRounds = warmupRounds;
         return b;
     }
 
@@ -267,6 +276,7 @@ public final class ProxyConfig {
         private String minClientVersion = "0.1.0";
         private int channelThreads = 2;
         private int authThreads = 2;
+        private int warmupRounds = 0;
 
         private Builder() {
         }
@@ -376,6 +386,11 @@ public final class ProxyConfig {
             return this;
         }
 
+        public Builder warmupRounds(int v) {
+            warmupRounds = v;
+            return this;
+        }
+
         public ProxyConfig build() {
             range("uscpPort", uscpPort, 0, 65535, "");
             range("httpPort", httpPort, 0, 65535, "");
@@ -401,6 +416,7 @@ public final class ProxyConfig {
             }
             range("channelThreads", channelThreads, 1, 256, " threads");
             range("authThreads", authThreads, 1, 256, " threads");
+            range("warmupRounds", warmupRounds, 0, 10_000, " rounds");
             return new ProxyConfig(this);
         }
 

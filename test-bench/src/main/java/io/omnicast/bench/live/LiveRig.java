@@ -63,8 +63,10 @@ public final class LiveRig implements AutoCloseable {
         Files.createDirectories(workDir);
         Runtime.getRuntime().addShutdownHook(cleanup);
         this.classPath = snapshotClassPath(workDir.resolve("classpath"));
+        // warmed up as `omnicast proxy` is (warmup.rounds of the defaults file)
         this.proxy = ProxyServer.start(ProxyConfig.builder().dbPath(workDir.resolve("proxy")).topology(topology)
-                .topologySeed(seed).uscpPort(0).httpPort(0).bindAddress("127.0.0.1").build());
+                .topologySeed(seed).uscpPort(0).httpPort(0).bindAddress("127.0.0.1")
+                .warmupRounds(Integer.parseInt(ProxyConfig.defaults().getProperty("warmup.rounds").trim())).build());
         account("origin", "origin");
     }
 

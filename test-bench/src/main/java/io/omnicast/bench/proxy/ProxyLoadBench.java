@@ -110,6 +110,11 @@ public final class ProxyLoadBench implements Callable<Integer> {
             description = "Relay failures measured for push latency (default: ${DEFAULT-VALUE}).")
     int pushRounds;
 
+    @Option(names = "--proxy-warmup-rounds", defaultValue = "-1",
+            description = "Rounds of the proxy's own start-up warm-up (warmup.rounds); -1 keeps the proxy's default, "
+                    + "0 starts it cold (default: ${DEFAULT-VALUE}).")
+    int proxyWarmupRounds;
+
     @Option(names = "--pbkdf2-iterations", defaultValue = "210000",
             description = "Password hash iterations of the proxy (default: ${DEFAULT-VALUE}).")
     int iterations;
@@ -131,7 +136,8 @@ public final class ProxyLoadBench implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = Files.createTempDirectory("omnicast-proxy-load");
         Path config = dir.resolve("proxy.properties");
-        Files.writeString(config, "beat.interval.ms=60000\npassword.pbkdf2.iterations=" + iterations + "\n");
+        Files.writeString(config, "beat.interval.ms=60000\npassword.pbkdf2.iterations=" + iterations + "\n"
+                + (proxyWarmupRounds >= 0 ? "warmup.rounds=" + proxyWarmupRounds + "\n" : ""));
         String db = dir.resolve("proxy").toString();
         runProxyCommand("--db", db, "--config", config.toString(), "user", "add", "bench-origin", "--role", "origin",
                 "--password", PASSWORD);
