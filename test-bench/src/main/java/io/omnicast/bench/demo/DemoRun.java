@@ -68,6 +68,7 @@ public class DemoRun implements Callable<Integer> {
                     + peerCount + ")");
         }
         Path dir = Files.createTempDirectory("omnicast-demo");
+        say("proxy: starting; it first warms up on a private copy of itself (about 3 s)");
         try (LiveRig rig = new LiveRig(dir, CHANNEL, "hop-count", 1)) {
             String api = "http://127.0.0.1:" + rig.proxy().httpAddress().getPort();
             say("proxy: USCP " + rig.proxyAddress() + ", API " + api + "/api/channels");
