@@ -64,10 +64,17 @@ final class ProxyWarmup {
     record Result(int rounds, int logins, int pushes, long millis) {
     }
 
+    /** What the rounds so far did. */
+    private static final class Tally {
+        int rounds;
+        int logins;
+        int pushes;
+    }
+
     /** Runs {@code config.warmupRounds()} rounds against a private proxy built from {@code config}. */
     static Result run(ProxyConfig config) {
         long t0 = System.nanoTime();
-        int[] counts = new int[3];
+        Tally tally = new Tally();
         Path dir = null;
         try {
             dir = Files.createTempDirectory("omnicast-proxy-warmup");
@@ -84,19 +91,19 @@ final class ProxyWarmup {
                 origin.send(originLogin);
                 origin.expect(OK.class);
                 for (int round = 0; round < config.warmupRounds(); round++) {
-                    round(proxy.uscpAddress(), origin, channel(round), relayEndpoint.port(), counts);
-                    counts[0]++;
+                    round(proxy.uscpAddress(), origin, channel(round), relayEndpoint.port(), tally);
+                    tally.rounds++;
                 }
             }
         } catch (Exception | AssertionError e) {
-            LOG.warn("warm-up stopped after {} of {} rounds (the proxy starts anyway): {}", counts[0],
+            LOG.warn("warm-up stopped after {} of {} rounds (the proxy starts anyway): {}", tally.rounds,
                     config.warmupRounds(), e.toString());
         } finally {
             if (dir != null) {
                 deleteTree(dir);
             }
         }
-        Result result = new Result(counts[0], counts[1], counts[2],
+        Result result = new Result(tally.rounds, tally.logins, tally.pushes,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         LOG.info("warm-up: {} rounds against a private proxy, {} logins placed, {} pushes, {} ms", result.rounds(),
                 result.logins(), result.pushes(), result.millis());
@@ -122,20 +129,20 @@ final class ProxyWarmup {
      * One round on its own channel: a relay, 8 children under it, their beats, the relay lost with room for the
      * orphans at the origin, their logouts, and the origin back to one slot.
      */
-    private static void round(InetSocketAddress uscp, Client origin, String channel, int relayPort, int[] counts)
+    private static void round(InetSocketAddress uscp, Client origin, String channel, int relayPort, Tally tally)
             throws Exception {
         List<Client> clients = new ArrayList<>();
         try {
             Client relay = open(uscp, clients);
             String relayId = relay.join(login("warm-up-viewer", Role.VIEWER, channel, "127.0.0.1", relayPort,
                     CHILDREN)).getNodeId();
-            counts[1]++;
+            tally.logins++;
             List<Client> children = new ArrayList<>(CHILDREN);
             for (int i = 0; i < CHILDREN; i++) {
                 Client child = open(uscp, clients);
                 // retried until the connect-back probe has made the relay a candidate (the origin has one slot)
                 ReStreamingConnection placed = child.join(login("warm-up-viewer", Role.VIEWER, channel, null, 0, 0));
-                counts[1]++;
+                tally.logins++;
                 if (!placed.getParent().getNodeId().equals(relayId)) {
                     throw new IllegalStateException("a child was placed under " + placed.getParent().getNodeId()
                             + ", not the relay");
@@ -149,7 +156,7 @@ final class ProxyWarmup {
             relay.abort();
             for (Client child : children) {
                 child.expect(ReStreamingConnection.class);
-                counts[2]++;
+                tally.pushes++;
             }
             for (Client child : children) {
                 Logout logout = new Logout();
@@ -274,10 +281,15 @@ final class ProxyWarmup {
             out.flush();
         }
 
-        <T> T expect(Class<T> type) throws Exception {
+        /** The next message, read and decoded on this thread. */
+        Object next() throws Exception {
             byte[] doc = new byte[in.readInt()];
             in.readFully(doc);
-            Object message = UscpCodec.get().decode(doc);
+            return UscpCodec.get().decode(doc);
+        }
+
+        <T> T expect(Class<T> type) throws Exception {
+            Object message = next();
             if (!type.isInstance(message)) {
                 throw new IllegalStateException("expected " + type.getSimpleName() + ", got " + (message
                         instanceof ERROR e ? "ERROR " + e.getCode() + ": " + e.getMessage() : message));
@@ -289,9 +301,7 @@ final class ProxyWarmup {
         ReStreamingConnection join(Login login) throws Exception {
             for (int attempt = 0; ; attempt++) {
                 send(login);
-                byte[] doc = new byte[in.readInt()];
-                in.readFully(doc);
-                Object reply = UscpCodec.get().decode(doc);
+                Object reply = next();
                 if (reply instanceof ReStreamingConnection placed) {
                     return placed;
                 }

@@ -63,10 +63,10 @@ public final class LiveRig implements AutoCloseable {
         Files.createDirectories(workDir);
         Runtime.getRuntime().addShutdownHook(cleanup);
         this.classPath = snapshotClassPath(workDir.resolve("classpath"));
-        // warmed up as `omnicast proxy` is (warmup.rounds of the defaults file)
-        this.proxy = ProxyServer.start(ProxyConfig.builder().dbPath(workDir.resolve("proxy")).topology(topology)
-                .topologySeed(seed).uscpPort(0).httpPort(0).bindAddress("127.0.0.1")
-                .warmupRounds(Integer.parseInt(ProxyConfig.defaults().getProperty("warmup.rounds").trim())).build());
+        // configured as `omnicast proxy` is, from the defaults file (so it warms up before it serves)
+        this.proxy = ProxyServer.start(ProxyConfig.fromProperties(new java.util.Properties())
+                .dbPath(workDir.resolve("proxy")).topology(topology).topologySeed(seed).uscpPort(0).httpPort(0)
+                .bindAddress("127.0.0.1").build());
         account("origin", "origin");
     }
 

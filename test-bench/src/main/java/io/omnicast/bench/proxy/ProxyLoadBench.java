@@ -352,6 +352,8 @@ public final class ProxyLoadBench implements Callable<Integer> {
      */
     private static final class Client implements AutoCloseable {
         private final java.nio.channels.SocketChannel socket;
+        /** Reads in blocking mode (before {@link #watch}). */
+        private final DataInputStream in;
         private final ByteBuffer header = ByteBuffer.allocate(4);
         private ByteBuffer body;
         private long arrivedNanos;
@@ -360,6 +362,8 @@ public final class ProxyLoadBench implements Callable<Integer> {
             socket = java.nio.channels.SocketChannel.open();
             socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
             socket.socket().connect(proxy, 5000);
+            socket.socket().setSoTimeout(30_000);
+            in = new DataInputStream(socket.socket().getInputStream());
         }
 
         void send(Object message) throws Exception {
@@ -372,8 +376,6 @@ public final class ProxyLoadBench implements Callable<Integer> {
 
         /** The next message, read and decoded on this thread (blocking mode only). */
         Object next() throws Exception {
-            socket.socket().setSoTimeout(30_000);
-            DataInputStream in = new DataInputStream(socket.socket().getInputStream());
             byte[] doc = new byte[in.readInt()];
             in.readFully(doc);
             return UscpCodec.get().decode(doc);
