@@ -171,8 +171,9 @@ public final class ChaosBench extends LiveScenario {
                 .parameter("players", "decoding share " + decodeShare + " (FFmpeg, -Xmx128m), others count frames "
                         + "(--no-decode, -Xmx96m); playout delay " + playoutDelayMs + " ms")
                 .parameter("launch", "each peer process starts " + prestartSeconds + " s before its planned join "
-                        + "and waits held (--hold) until then; at most " + maxStarting + " JVMs starting up at once; "
-                        + "join timeout " + joinTimeoutSeconds + " s");
+                        + "and waits held (--hold) until then; the plan's clock starts when the first wave is ready; "
+                        + "at most " + maxStarting + " JVMs starting up at once; join timeout " + joinTimeoutSeconds
+                        + " s");
         plan.write(run);
         for (ChurnPlan.Session s : plan.sessions()) {
             all.add(new ChaosPeer(s));
@@ -197,12 +198,11 @@ public final class ChaosBench extends LiveScenario {
                         "joining", "playing", "recovering", "target", "load_1m");
                 CsvWriter events = run.csv("timeline", "t_s", "user", "event", "detail")) {
             timeline = events;
-            // The plan's clock starts after the pre-start, so the first peers can start up ahead of their joins.
-            t0 = System.nanoTime() + TimeUnit.SECONDS.toNanos(prestartSeconds);
+            int wave = startFirstWave(rig);
             say("churn for " + String.format(Locale.ROOT, "%.0f s", plan.endSeconds()) + " ("
                     + plan.sessions().size() + " sessions planned)");
             ticker.scheduleAtFixedRate(() -> poll(pollers, samples, population), 1, 1, TimeUnit.SECONDS);
-            churn(rig, departures);
+            churn(rig, departures, wave);
             ticker.shutdown();
             ticker.awaitTermination(10, TimeUnit.SECONDS);
             departures.shutdown();
@@ -227,12 +227,74 @@ public final class ChaosBench extends LiveScenario {
 
     // ------------------------------------------------------------------------------------------------ the run
 
-    private void churn(LiveRig rig, ExecutorService departures) throws Exception {
+    /**
+     * Launches the first wave, the peers planned to join within the pre-start (at most {@code --max-starting}), and
+     * starts the plan's clock once the pre-start has passed and they are all ready (at most 120 s later). On a
+     * loaded machine four JVMs starting and warming up at once can take longer than the pre-start; without the wait
+     * the first joins, those that build the top of the tree, would go out late and the run would not be the plan's.
+     * Sets {@link #t0}; returns how many peers were launched.
+     */
+    private int startFirstWave(LiveRig rig) throws IOException, InterruptedException {
+        long prestart = TimeUnit.SECONDS.toNanos(prestartSeconds);
+        long first = System.nanoTime();
+        List<ChaosPeer> wave = new ArrayList<>();
+        while (wave.size() < all.size() && wave.size() < maxStarting
+                && all.get(wave.size()).plan.joinAtSeconds() * 1e9 <= prestart) {
+            ChaosPeer p = all.get(wave.size());
+            launch(rig, p);
+            wave.add(p);
+        }
+        long giveUp = first + prestart + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            long now = System.nanoTime();
+            int starting = 0;
+            for (ChaosPeer p : wave) {
+                if (p.readyNanos() < 0 && p.process().isAlive()) {
+                    PeerStats s = p.process().stats();
+                    if (s != null) {
+                        p.accept(s, now);
+                    }
+                    starting += p.readyNanos() < 0 ? 1 : 0;
+                }
+            }
+            if (now >= first + prestart && (starting == 0 || now >= giveUp)) {
+                t0 = now;
+                break;
+            }
+            int ready = wave.size() - starting;
+            progress.update(ready, wave.size(), () -> "first peers started up and ready, "
+                    + Math.round((now - first) / 1e9) + " s into the " + prestartSeconds + " s pre-start");
+            Thread.sleep(50);
+        }
+        long waited = t0 - first - prestart;
+        for (ChaosPeer p : wave) {
+            event(p, "launch", launchDetail(p.plan), p.launchedNanos());
+        }
+        if (waited > TimeUnit.MILLISECONDS.toNanos(500)) {
+            say(String.format(Locale.ROOT, "the first %d peers took %.1f s to start up and warm up; the plan's "
+                    + "clock started %.1f s after the pre-start", wave.size(), (t0 - first) / 1e9, waited / 1e9));
+        }
+        return wave.size();
+    }
+
+    private void launch(LiveRig rig, ChaosPeer p) throws IOException {
+        ChurnPlan.Session s = p.plan;
+        PeerSpec spec = new PeerSpec(s.user(), s.maxChildren(), s.decode(), playoutDelayMs, s.decode() ? 128 : 96,
+                List.of()).held();
+        p.launched(rig.startPeer(spec), System.nanoTime());
+    }
+
+    private static String launchDetail(ChurnPlan.Session s) {
+        return String.format(Locale.ROOT, "join planned at %.1f s; max children %d, %s", s.joinAtSeconds(),
+                s.maxChildren(), s.decode() ? "decoding" : "no-decode");
+    }
+
+    private void churn(LiveRig rig, ExecutorService departures, int launched) throws Exception {
         long endNanos = t0 + Math.round(plan.endSeconds() * 1e9);
         long joinTimeout = TimeUnit.SECONDS.toNanos(joinTimeoutSeconds);
         long startupTimeout = TimeUnit.SECONDS.toNanos(120);
         long prestart = TimeUnit.SECONDS.toNanos(prestartSeconds);
-        int next = 0;
+        int next = launched;
         while (System.nanoTime() < endNanos) {
             long now = System.nanoTime();
             int starting = 0;
@@ -276,17 +338,12 @@ public final class ChaosBench extends LiveScenario {
             while (next < all.size() && starting < maxStarting
                     && now >= t0 + Math.round(all.get(next).plan.joinAtSeconds() * 1e9) - prestart) {
                 ChaosPeer p = all.get(next++);
-                ChurnPlan.Session s = p.plan;
-                PeerSpec spec = new PeerSpec(s.user(), s.maxChildren(), s.decode(), playoutDelayMs,
-                        s.decode() ? 128 : 96, List.of()).held();
-                p.launched(rig.startPeer(spec), System.nanoTime());
-                event(p, "launch", String.format(Locale.ROOT, "join planned at %.1f s; max children %d, %s",
-                        s.joinAtSeconds(), s.maxChildren(), s.decode() ? "decoding" : "no-decode"));
+                launch(rig, p);
+                event(p, "launch", launchDetail(p.plan));
                 starting++;
             }
             long elapsed = Math.max(0, Math.round((now - t0) / 1e9));
-            progress.update(elapsed, Math.round(plan.endSeconds()), now < t0 ? () -> "starting the first peers "
-                    + "ahead of their joins" : this::status);
+            progress.update(elapsed, Math.round(plan.endSeconds()), this::status);
             Thread.sleep(50);
         }
     }
@@ -407,8 +464,12 @@ public final class ChaosBench extends LiveScenario {
                 recoveries, stalls, loadAverage().split(" ")[0]);
     }
 
-    private synchronized void event(ChaosPeer p, String kind, String detail) {
-        timeline.row((System.nanoTime() - t0) / 1e9, p.plan.user(), kind, detail);
+    private void event(ChaosPeer p, String kind, String detail) {
+        event(p, kind, detail, System.nanoTime());
+    }
+
+    private synchronized void event(ChaosPeer p, String kind, String detail, long nanos) {
+        timeline.row((nanos - t0) / 1e9, p.plan.user(), kind, detail);
     }
 
     // ---------------------------------------------------------------------------------------------- analysis
