@@ -106,7 +106,7 @@ public final class PeerNode implements AutoCloseable {
     }
 
     private final PeerConfig config;
-    /** The proxy session's loops; the stream's {@link #loop} is one of them. */
+    /** The proxy session's loops (one, unless lent); the stream's {@link #loop} is one of them. */
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     /** The stream loop: parent link, relay (its connections and channel), stream state. */
@@ -163,9 +163,14 @@ public final class PeerNode implements AutoCloseable {
     }
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
 
-    /** A peer with its own two event-loop threads: one for the stream and its relay, one for the proxy session. */
+    /**
+     * A peer with its own event-loop thread for the stream, its relay and the proxy session. One thread, not one per
+     * concern: a placement the proxy sends is acted on where it is read, and a join or a fail-over does not wait for
+     * a second thread to be woken (on a busy 2-core machine a woken thread may wait a scheduler tick, 4 ms here).
+     * A peer's network work is a few thousand packets a second; decoding runs on the player's own thread.
+     */
     public PeerNode(PeerConfig config) {
-        this(config, new NioEventLoopGroup(2, r -> {
+        this(config, new NioEventLoopGroup(1, r -> {
             Thread t = new Thread(r, "peer-" + config.user());
             t.setDaemon(true);
             return t;

@@ -29,7 +29,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,6 +51,15 @@ import java.util.concurrent.TimeUnit;
  * callbacks of the futures it returns: nothing waits there (UDP ports are bound asynchronously too).
  */
 public final class RtspClient implements AutoCloseable {
+    /**
+     * RFC 7826's header that ties requests sent before the session is known to the session the first of them
+     * creates; OmniCast's RTSP/1.0 server honours it (with the pipeline's id, decimal).
+     */
+    public static final String PIPELINED_REQUESTS = "Pipelined-Requests";
+    /** The {@code Supported} feature tag with which a server says it honours {@value #PIPELINED_REQUESTS}. */
+    public static final String PIPELINED_REQUESTS_FEATURE = "pipelined-requests";
+    /** RFC 7826's header listing a server's supported features. */
+    public static final String SUPPORTED = "Supported";
     /** Receives the media of the tracks that were set up; the buffers are released after the call returns. */
     public interface MediaListener {
         void onRtp(int track, ByteBuf packet);
@@ -95,7 +106,16 @@ public final class RtspClient implements AutoCloseable {
         }
     }
 
-    private record Pending(FullHttpRequest request, CompletableFuture<RtspResponse> result, boolean authRetried) {
+    /**
+     * A request waiting to go out or for its reply. {@code pipeline} is 0 for a request sent alone; requests of one
+     * pipeline (the same non-zero id) go out back to back, each without waiting for the one before it.
+     */
+    private record Pending(FullHttpRequest request, CompletableFuture<RtspResponse> result, boolean authRetried,
+            int pipeline) {
+    }
+
+    /** One track of {@link #setupAndPlay}: its SETUP URL (the SDP's control resolved) and its track index. */
+    public record TrackSetup(String controlUrl, int track) {
     }
 
     private static final class UdpTrack {
@@ -110,8 +130,10 @@ public final class RtspClient implements AutoCloseable {
     private final Options options;
     private final Map<Integer, UdpTrack> udpTracks = new HashMap<>();
     private final Queue<Pending> queue = new ArrayDeque<>();
-    private Pending inFlight;
+    /** Sent and not answered yet, oldest first: a server answers in the order of the requests (RFC 2326 9.1). */
+    private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private int cseq;
+    private int pipelines;
     private volatile String session;
     private String challenge;
     private volatile MediaListener mediaListener = (track, packet) -> { };
@@ -215,27 +237,104 @@ public final class RtspClient implements AutoCloseable {
      * {@code client_port}, and sends to the {@code server_port} of the reply.
      */
     public CompletableFuture<RtspResponse> setupUdp(String controlUrl, int track, boolean record) {
-        return bindUdpPair(track).thenCompose(udp -> {
-            RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.UDP).clientPorts(
-                    new RtspTransport.Pair(udp.rtp.localAddress().getPort(), udp.rtcp.localAddress().getPort()));
-            if (record) {
-                t.mode("record");
+        return bindUdpPair(track).thenCompose(udp -> sendUdpSetup(controlUrl, track, record, udp, 0));
+    }
+
+    private CompletableFuture<RtspResponse> sendUdpSetup(String controlUrl, int track, boolean record, UdpTrack udp,
+            int pipeline) {
+        RtspTransport.Builder t = RtspTransport.builder().lower(RtspTransport.Lower.UDP).clientPorts(
+                new RtspTransport.Pair(udp.rtp.localAddress().getPort(), udp.rtcp.localAddress().getPort()));
+        if (record) {
+            t.mode("record");
+        }
+        return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
+                null, pipeline).thenApply(r -> {
+                    RtspTransport reply = RtspTransport.parse(r.header(RtspHeaderNames.TRANSPORT));
+                    if (reply.serverPorts() == null) {
+                        throw new RtspException("SETUP reply without server_port: " + reply, 461);
+                    }
+                    InetSocketAddress server = (InetSocketAddress) channel.remoteAddress();
+                    udp.serverRtp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtp());
+                    udp.serverRtcp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtcp());
+                    synchronized (udpTracks) {
+                        udpTracks.put(track, udp);
+                    }
+                    return r;
+                });
+    }
+
+    private CompletableFuture<RtspResponse> sendTcpSetup(String controlUrl, int track, int pipeline) {
+        RtspTransport t = RtspTransport.builder().lower(RtspTransport.Lower.TCP)
+                .interleaved(new RtspTransport.Pair(2 * track, 2 * track + 1)).build();
+        return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.format()), null, null,
+                pipeline);
+    }
+
+    /**
+     * A reader's whole set-up in one round trip: the SETUP of every track and the PLAY go out back to back, as one
+     * pipeline (RFC 2326 9.1), and the server ties the requests sent before it named the session to the session the
+     * first SETUP creates through their {@value #PIPELINED_REQUESTS} header (RFC 7826 18.33). Only for a server that
+     * said it supports this ({@link #supportsPipelinedRequests}); over UDP the port pairs are bound first. The PLAY
+     * reply, or the first failure among the replies.
+     *
+     * @param playHeaders extra PLAY headers (Range, a resume point)
+     */
+    public CompletableFuture<RtspResponse> setupAndPlay(List<TrackSetup> tracks, boolean tcp,
+            Map<CharSequence, String> playHeaders) {
+        if (tracks.isEmpty()) {
+            throw new IllegalArgumentException("no track to set up");
+        }
+        CompletableFuture<List<UdpTrack>> bound = CompletableFuture.completedFuture(new ArrayList<>());
+        if (!tcp) {
+            for (TrackSetup t : tracks) {
+                bound = bound.thenCompose(list -> bindUdpPair(t.track()).thenApply(udp -> {
+                    list.add(udp);
+                    return list;
+                }));
             }
-            return request(RtspMethods.SETUP, controlUrl, Map.of(RtspHeaderNames.TRANSPORT, t.build().format()), null,
-                    null).thenApply(r -> {
-                        RtspTransport reply = RtspTransport.parse(r.header(RtspHeaderNames.TRANSPORT));
-                        if (reply.serverPorts() == null) {
-                            throw new RtspException("SETUP reply without server_port: " + reply, 461);
-                        }
-                        InetSocketAddress server = (InetSocketAddress) channel.remoteAddress();
-                        udp.serverRtp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtp());
-                        udp.serverRtcp = new InetSocketAddress(server.getAddress(), reply.serverPorts().rtcp());
-                        synchronized (udpTracks) {
-                            udpTracks.put(track, udp);
-                        }
-                        return r;
-                    });
+        }
+        return bound.thenCompose(udps -> {
+            CompletableFuture<RtspResponse> all = new CompletableFuture<>();
+            // Queued in one task on the loop, so nothing else gets between the pipeline's requests.
+            channel.eventLoop().execute(() -> {
+                int pipeline = ++pipelines;
+                List<CompletableFuture<RtspResponse>> setups = new ArrayList<>();
+                for (int i = 0; i < tracks.size(); i++) {
+                    TrackSetup t = tracks.get(i);
+                    setups.add(tcp ? sendTcpSetup(t.controlUrl(), t.track(), pipeline)
+                            : sendUdpSetup(t.controlUrl(), t.track(), false, udps.get(i), pipeline));
+                }
+                CompletableFuture<RtspResponse> play = request(RtspMethods.PLAY, url, playHeaders, null, null,
+                        pipeline);
+                CompletableFuture.allOf(setups.toArray(CompletableFuture[]::new)).thenCombine(play, (v, r) -> r)
+                        .whenComplete((r, failure) -> {
+                            if (failure != null) {
+                                all.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
+                                        && failure.getCause() != null ? failure.getCause() : failure);
+                            } else {
+                                all.complete(r);
+                            }
+                        });
+            });
+            return all;
         });
+    }
+
+    /**
+     * True when {@code reply} (of DESCRIBE or OPTIONS) says the server supports {@link #setupAndPlay}: its
+     * {@code Supported} header names {@value #PIPELINED_REQUESTS_FEATURE}.
+     */
+    public static boolean supportsPipelinedRequests(RtspResponse reply) {
+        String supported = reply.header(SUPPORTED);
+        if (supported == null) {
+            return false;
+        }
+        for (String tag : supported.split(",")) {
+            if (tag.trim().equalsIgnoreCase(PIPELINED_REQUESTS_FEATURE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public CompletableFuture<RtspResponse> play() {
@@ -295,6 +394,11 @@ public final class RtspClient implements AutoCloseable {
     /** Sends a request with CSeq, Session and, after a 401, Authorization; completes exceptionally on non-2xx. */
     public CompletableFuture<RtspResponse> request(HttpMethod method, String uri, Map<CharSequence, String> headers,
             String contentType, String body) {
+        return request(method, uri, headers, contentType, body, 0);
+    }
+
+    private CompletableFuture<RtspResponse> request(HttpMethod method, String uri, Map<CharSequence, String> headers,
+            String contentType, String body, int pipeline) {
         FullHttpRequest request = new DefaultFullHttpRequest(RtspVersions.RTSP_1_0, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         if (headers != null) {
@@ -306,7 +410,12 @@ public final class RtspClient implements AutoCloseable {
         request.headers().set(RtspHeaderNames.CONTENT_LENGTH, request.content().readableBytes());
         request.headers().set(RtspHeaderNames.USER_AGENT, options.userAgent());
         CompletableFuture<RtspResponse> result = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> enqueue(new Pending(request, result, false)));
+        Pending p = new Pending(request, result, false, pipeline);
+        if (channel.eventLoop().inEventLoop()) {
+            enqueue(p);
+        } else {
+            channel.eventLoop().execute(() -> enqueue(p));
+        }
         return result;
     }
 
@@ -320,28 +429,41 @@ public final class RtspClient implements AutoCloseable {
         sendNext();
     }
 
+    /**
+     * Sends what may go now: the next request once nothing is in flight, and every request of the pipeline in
+     * flight right behind it.
+     */
     private void sendNext() {
-        if (inFlight != null || queue.isEmpty()) {
-            return;
+        while (!queue.isEmpty()) {
+            Pending next = queue.peek();
+            Pending last = inFlight.peekLast();
+            if (last != null && (next.pipeline == 0 || next.pipeline != last.pipeline)) {
+                return;
+            }
+            send(queue.poll());
         }
-        inFlight = queue.poll();
-        FullHttpRequest r = inFlight.request;
+    }
+
+    private void send(Pending sent) {
+        inFlight.add(sent);
+        FullHttpRequest r = sent.request;
         r.headers().set(RtspHeaderNames.CSEQ, ++cseq);
         if (session != null) {
             r.headers().set(RtspHeaderNames.SESSION, session);
+        } else if (sent.pipeline != 0) {
+            r.headers().set(PIPELINED_REQUESTS, Integer.toString(sent.pipeline));
         }
         if (challenge != null && options.credentials().isPresent()) {
             r.headers().set(RtspHeaderNames.AUTHORIZATION, RtspAuth.authorization(challenge,
                     options.credentials().get(), r.method().name(), r.uri()));
         }
-        Pending sent = inFlight;
         channel.writeAndFlush(r.retainedDuplicate()).addListener(f -> {
             if (!f.isSuccess()) {
                 fail(sent, new RtspException(r.method() + " " + r.uri() + " could not be sent", f.cause()));
             }
         });
         channel.eventLoop().schedule(() -> {
-            if (inFlight == sent) {
+            if (inFlight.contains(sent)) {
                 fail(sent, new RtspException(r.method() + " " + r.uri() + ": no reply within "
                         + options.requestTimeout().toMillis() + " ms", -1));
                 channel.close();
@@ -350,9 +472,7 @@ public final class RtspClient implements AutoCloseable {
     }
 
     private void fail(Pending p, RuntimeException e) {
-        if (inFlight == p) {
-            inFlight = null;
-        }
+        inFlight.remove(p);
         if (p.request.refCnt() > 0) {
             p.request.release();
         }
@@ -361,13 +481,12 @@ public final class RtspClient implements AutoCloseable {
     }
 
     private void onResponse(FullHttpResponse response) {
-        Pending p = inFlight;
+        Pending p = inFlight.poll();
         if (p == null) {
             return; // a reply nobody waits for (e.g. after a timeout)
         }
-        inFlight = null;
         RtspResponse copy = RtspResponse.copyOf(response);
-        if (copy.code() == 401 && !p.authRetried && options.credentials().isPresent()) {
+        if (copy.code() == 401 && !p.authRetried && p.pipeline == 0 && options.credentials().isPresent()) {
             String digest = null;
             String basic = null;
             for (String c : response.headers().getAll(RtspHeaderNames.WWW_AUTHENTICATE)) {
@@ -379,7 +498,7 @@ public final class RtspClient implements AutoCloseable {
             }
             challenge = digest != null ? digest : basic;
             if (challenge != null) {
-                queue.add(new Pending(p.request, p.result, true));
+                queue.add(new Pending(p.request, p.result, true, 0));
                 sendNext();
                 return;
             }
@@ -506,8 +625,8 @@ public final class RtspClient implements AutoCloseable {
                 keepAlive.cancel(false);
             }
             RtspException closed = new RtspException("connection to " + url + " closed", -1);
-            if (inFlight != null) {
-                fail(inFlight, closed);
+            while (!inFlight.isEmpty()) {
+                fail(inFlight.peek(), closed);
             }
             while (!queue.isEmpty()) {
                 fail(queue.poll(), closed);

@@ -225,4 +225,126 @@ class RtspClientTest {
         }
         server.close().sync();
     }
+
+    /**
+     * A scripted server that answers DESCRIBE at once, then nothing until it holds {@code hold} requests, then
+     * answers them in order, and everything after at once: the first SETUP creates session "p1pe" (or is refused
+     * with {@code firstSetupStatus}), later requests find it through their Pipelined-Requests id or the session.
+     */
+    private Channel pipelineServer(int hold, HttpResponseStatus firstSetupStatus) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        RtspCodecs.addCodec(ch.pipeline(), RtspLimits.defaults());
+                        ch.pipeline().addLast(new SimpleChannelInboundHandler<FullHttpRequest>() {
+                            private final List<FullHttpRequest> held = new java.util.ArrayList<>();
+                            private String pipeline;
+                            private boolean created;
+
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest r) {
+                                seen.add(r.retain());
+                                if (r.method().name().equals("DESCRIBE")) {
+                                    FullHttpResponse res = RtspResponses.response(r, HttpResponseStatus.OK, null);
+                                    res.headers().set(RtspClient.SUPPORTED, "play.basic, pipelined-requests");
+                                    ctx.writeAndFlush(res);
+                                    return;
+                                }
+                                held.add(r);
+                                if (held.size() < hold && pipeline == null) {
+                                    return;
+                                }
+                                for (FullHttpRequest h : held) {
+                                    String id = h.headers().get(RtspClient.PIPELINED_REQUESTS);
+                                    boolean first = pipeline == null;
+                                    if (first) {
+                                        pipeline = id;
+                                        created = firstSetupStatus.code() == 200;
+                                    }
+                                    boolean known = created && ((id != null && id.equals(pipeline))
+                                            || "p1pe".equals(h.headers().get(RtspHeaderNames.SESSION)));
+                                    HttpResponseStatus status = first ? firstSetupStatus : known
+                                            ? HttpResponseStatus.OK : HttpResponseStatus.valueOf(454);
+                                    FullHttpResponse res = RtspResponses.response(h, status, null);
+                                    if (status.code() == 200) {
+                                        res.headers().set(RtspHeaderNames.SESSION, "p1pe");
+                                    }
+                                    if (h.method().name().equals("SETUP")) {
+                                        res.headers().set(RtspHeaderNames.TRANSPORT, h.headers().get(
+                                                RtspHeaderNames.TRANSPORT) + ";server_port=40000-40001");
+                                    }
+                                    ctx.write(res);
+                                }
+                                ctx.flush();
+                                held.clear();
+                            }
+                        });
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+    }
+
+    @Test
+    void setsUpEveryTrackAndPlaysInOneRoundTripWhenTheServerSupportsPipelinedRequests() throws Exception {
+        Channel server = pipelineServer(3, HttpResponseStatus.OK);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        for (boolean tcp : new boolean[] {false, true}) {
+            seen.forEach(FullHttpRequest::release);
+            seen.clear();
+            try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                    RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+                RtspResponse described = client.describe().get(5, TimeUnit.SECONDS);
+                assertTrue(RtspClient.supportsPipelinedRequests(described));
+                // the server answers only once it holds all three: sent one by one, this would never complete
+                RtspResponse played = client.setupAndPlay(List.of(new RtspClient.TrackSetup(client.url()
+                        + "/trackID=0", 0), new RtspClient.TrackSetup(client.url() + "/trackID=1", 1)), tcp,
+                        java.util.Map.of(RtspHeaderNames.RANGE, "npt=0.000-")).get(5, TimeUnit.SECONDS);
+                assertEquals(200, played.code());
+                assertEquals("p1pe", client.session());
+                // the session's next request (a keep-alive) names it
+                client.getParameter().get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of("DESCRIBE", "SETUP", "SETUP", "PLAY", "GET_PARAMETER"),
+                    seen.stream().map(r -> r.method().name()).toList(), tcp ? "TCP" : "UDP");
+            String id = seen.get(1).headers().get(RtspClient.PIPELINED_REQUESTS);
+            assertTrue(id != null && id.matches("[0-9]{1,8}"), "pipeline id " + id);
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(id, seen.get(i).headers().get(RtspClient.PIPELINED_REQUESTS), "request " + i);
+                assertEquals(null, seen.get(i).headers().get(RtspHeaderNames.SESSION), "request " + i);
+            }
+            assertEquals(List.of("2", "3", "4"), seen.subList(1, 4).stream()
+                    .map(r -> r.headers().get(RtspHeaderNames.CSEQ)).toList());
+            assertTrue(seen.get(2).headers().get(RtspHeaderNames.TRANSPORT).contains(tcp ? "interleaved=2-3"
+                    : "client_port="), seen.get(2).headers().get(RtspHeaderNames.TRANSPORT));
+            assertEquals("p1pe", seen.get(4).headers().get(RtspHeaderNames.SESSION));
+        }
+        server.close().sync();
+    }
+
+    @Test
+    void aRefusedFirstSetupFailsTheWholePipelineWithItsStatus() throws Exception {
+        Channel server = pipelineServer(2, HttpResponseStatus.valueOf(453));
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> client.setupAndPlay(List.of(
+                            new RtspClient.TrackSetup(client.url() + "/trackID=0", 0)), true, java.util.Map.of())
+                            .get(5, TimeUnit.SECONDS));
+            assertEquals(453, ((RtspException) e.getCause()).code(), e.getCause().toString());
+            org.junit.jupiter.api.Assertions.assertNull(client.session(), "a refused SETUP names no session");
+        }
+        assertEquals(List.of("SETUP", "PLAY"), seen.stream().map(r -> r.method().name()).toList());
+        server.close().sync();
+    }
+
+    @Test
+    void onlyAServerNamingTheFeatureTagIsOfferedPipelines() {
+        io.netty.handler.codec.http.HttpHeaders headers = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        assertEquals(false, RtspClient.supportsPipelinedRequests(new RtspResponse(200, "OK", headers, "")));
+        headers.set(RtspClient.SUPPORTED, "play.basic, setup.rtp.rtsp20");
+        assertEquals(false, RtspClient.supportsPipelinedRequests(new RtspResponse(200, "OK", headers, "")));
+        headers.set(RtspClient.SUPPORTED, "play.basic,Pipelined-Requests ");
+        assertEquals(true, RtspClient.supportsPipelinedRequests(new RtspResponse(200, "OK", headers, "")));
+    }
 }

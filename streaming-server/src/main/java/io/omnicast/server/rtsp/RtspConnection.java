@@ -16,6 +16,7 @@ import io.netty.handler.codec.rtsp.RtspResponseStatuses;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.omnicast.media.rtsp.InterleavedFrame;
 import io.omnicast.media.rtsp.RtpInfo;
+import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspAuth;
 import io.omnicast.media.rtsp.RtspFramingException;
 import io.omnicast.media.rtsp.RtspRequestCheck;
@@ -59,6 +60,11 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     private final RtspServer server;
     private final String nonce = RtspAuth.newNonce();
     private final Map<String, ServerSession> sessions = new HashMap<>();
+    /**
+     * Pipeline ids ({@value RtspClient#PIPELINED_REQUESTS}) of this connection to the session the first request of
+     * each created: a reader sends its SETUPs and PLAY in one go, before it knows the session id.
+     */
+    private final Map<String, String> pipelines = new HashMap<>();
     private final Map<Integer, InterleavedRoute> interleaved = new HashMap<>();
     private final List<Runnable> cleanups = new ArrayList<>();
     private Channel channel;
@@ -171,6 +177,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
             if (RtspMethods.OPTIONS.equals(method)) {
                 FullHttpResponse r = ok(request, null);
                 r.headers().set(RtspHeaderNames.PUBLIC, PUBLIC_METHODS);
+                r.headers().set(RtspClient.SUPPORTED, RtspClient.PIPELINED_REQUESTS_FEATURE);
                 ctx.writeAndFlush(r);
             } else if (RtspMethods.DESCRIBE.equals(method)) {
                 describe(ctx, request);
@@ -287,6 +294,7 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
                 ctx.alloc());
         String base = request.uri();
         r.headers().set(RtspHeaderNames.CONTENT_BASE, base.endsWith("/") ? base : base + "/");
+        r.headers().set(RtspClient.SUPPORTED, RtspClient.PIPELINED_REQUESTS_FEATURE);
         decorate(r, null);
         ctx.writeAndFlush(r);
     }
@@ -377,7 +385,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
     private ServerSession sessionOf(FullHttpRequest request) {
         String header = request.headers().get(RtspHeaderNames.SESSION);
         if (header == null) {
-            return null;
+            String pipeline = pipelineOf(request);
+            return pipeline == null ? null : liveSession(pipelines.get(pipeline));
         }
         String id;
         try {
@@ -393,10 +402,33 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
         return s;
     }
 
+    /** The request's {@value RtspClient#PIPELINED_REQUESTS} id (1 to 8 digits, RFC 7826 18.33), or null. */
+    private static String pipelineOf(FullHttpRequest request) {
+        String value = request.headers().get(RtspClient.PIPELINED_REQUESTS);
+        if (value == null) {
+            return null;
+        }
+        String id = value.trim();
+        if (id.isEmpty() || id.length() > 8 || !id.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new Refusal(HttpResponseStatus.BAD_REQUEST, "Bad Request (" + RtspClient.PIPELINED_REQUESTS
+                    + " must be 1 to 8 digits, was '" + value + "')");
+        }
+        return id;
+    }
+
+    /** The session {@code id} while it runs, or null (no id, or it ended). */
+    private ServerSession liveSession(String id) {
+        ServerSession s = id == null ? null : sessions.get(id);
+        return s == null || s.state == ServerSession.State.ENDED ? null : s;
+    }
+
     private ServerSession requireSession(FullHttpRequest request) {
         ServerSession s = sessionOf(request);
         if (s == null) {
-            throw new Refusal(RtspResponseStatuses.SESSION_NOT_FOUND, "Session Not Found (missing Session header)");
+            String pipeline = pipelineOf(request);
+            throw new Refusal(RtspResponseStatuses.SESSION_NOT_FOUND, pipeline == null
+                    ? "Session Not Found (missing Session header)"
+                    : "Session Not Found (no session was created by pipeline " + pipeline + " on this connection)");
         }
         s.touch();
         return s;
@@ -460,6 +492,11 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
                 admit(request, url, name);
                 session = newSession(ServerSession.Role.READER, name);
                 session.channel = channel;
+                String pipeline = pipelineOf(request);
+                if (pipeline != null) {
+                    pipelines.values().removeIf(id -> !sessions.containsKey(id));
+                    pipelines.put(pipeline, session.id);
+                }
             }
         }
         RtspTransport reply = bindTransport(session, track, offered);

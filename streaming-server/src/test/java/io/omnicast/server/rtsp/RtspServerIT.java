@@ -233,6 +233,70 @@ class RtspServerIT {
         }
     }
 
+    /**
+     * A reader's SETUPs and PLAY in one write, before it knows the session (RFC 7826's Pipelined-Requests): all are
+     * answered in order in the one session the first SETUP created, and media flows; the client uses it over UDP and
+     * TCP when DESCRIBE names the feature.
+     */
+    @Test
+    void pipelinedSetupsAndPlayShareTheSessionTheFirstCreated() throws Exception {
+        try (SyntheticPublisher pub = publish("pipe", true, 5)) {
+            for (int i = 0; i < 6; i++) {
+                pub.sendFrame();
+            }
+            await("packets", () -> received("pipe") > 0);
+            String url = base + "pipe";
+            try (RawRtsp raw = new RawRtsp(server.rtspPort())) {
+                String r = raw.exchange("DESCRIBE " + url + " RTSP/1.0\r\nCSeq: 1\r\n\r\n");
+                assertTrue(r.startsWith("RTSP/1.0 200 OK") && r.toLowerCase(java.util.Locale.ROOT)
+                        .contains("supported: pipelined-requests"), r);
+                raw.send("SETUP " + url + "/trackID=0 RTSP/1.0\r\nCSeq: 2\r\nPipelined-Requests: 42\r\n"
+                        + "Transport: RTP/AVP/TCP;interleaved=0-1\r\n\r\n"
+                        + "SETUP " + url + "/trackID=1 RTSP/1.0\r\nCSeq: 3\r\nPipelined-Requests: 42\r\n"
+                        + "Transport: RTP/AVP/TCP;interleaved=2-3\r\n\r\n"
+                        + "PLAY " + url + " RTSP/1.0\r\nCSeq: 4\r\nPipelined-Requests: 42\r\nRange: npt=0.000-\r\n\r\n");
+                String first = raw.response();
+                String second = raw.response();
+                String played = raw.response();
+                assertTrue(first.startsWith("RTSP/1.0 200 OK") && first.contains("cseq: 2"), first);
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("session: ([0-9a-f]+)").matcher(first);
+                assertTrue(m.find(), first);
+                String session = m.group(1);
+                assertTrue(second.startsWith("RTSP/1.0 200 OK") && second.contains("cseq: 3")
+                        && second.contains("session: " + session), second);
+                assertTrue(played.startsWith("RTSP/1.0 200 OK") && played.contains("cseq: 4")
+                        && played.contains("session: " + session) && played.contains("trackID=1;seq="), played);
+                assertEquals(1, server.stats().stream().filter(st -> st.channel().equals("pipe"))
+                        .mapToInt(ChannelStats::readerCount).sum(), "one reader, one session");
+
+                r = raw.exchange("PLAY " + url + " RTSP/1.0\r\nCSeq: 5\r\nPipelined-Requests: 43\r\n\r\n");
+                assertTrue(r.startsWith("RTSP/1.0 454 Session Not Found (no session was created by pipeline 43"), r);
+                r = raw.exchange("PLAY " + url + " RTSP/1.0\r\nCSeq: 6\r\nPipelined-Requests: x1\r\n\r\n");
+                assertTrue(r.startsWith("RTSP/1.0 400 Bad Request (Pipelined-Requests must be 1 to 8 digits"), r);
+            }
+            for (boolean tcp : new boolean[] {false, true}) {
+                Collector collector = new Collector();
+                try (RtspClient c = RtspClient.connect(url, RtspClient.Options.defaults(), group)
+                        .get(5, TimeUnit.SECONDS)) {
+                    c.mediaListener(collector);
+                    RtspResponse describe = c.describe().get(5, TimeUnit.SECONDS);
+                    assertTrue(RtspClient.supportsPipelinedRequests(describe));
+                    String contentBase = describe.header("Content-Base");
+                    RtspResponse play = c.setupAndPlay(List.of(
+                            new RtspClient.TrackSetup(RtspClient.resolveControl(contentBase, "trackID=0"), 0),
+                            new RtspClient.TrackSetup(RtspClient.resolveControl(contentBase, "trackID=1"), 1)), tcp,
+                            java.util.Map.of()).get(5, TimeUnit.SECONDS);
+                    assertEquals(2, RtpInfo.parse(play.header("RTP-Info")).entries().size(), play.toString());
+                    for (int i = 0; i < 3; i++) {
+                        pub.sendFrame();
+                    }
+                    await((tcp ? "TCP" : "UDP") + " video through the pipelined session",
+                            () -> collector.video.size() >= 3);
+                }
+            }
+        }
+    }
+
     @Test
     void refusesWithProperStatusCodesAndKeepsServingTheReader() throws Exception {
         try (SyntheticPublisher pub = publish("codes", true, 5)) {
