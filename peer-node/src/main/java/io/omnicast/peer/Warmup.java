@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * Runs the join's code paths before the join, while the app starts: the USCP codec on every event loop that will
  * encode and decode (its parser and validators are per thread), Ed25519 ticket signatures, whole logins of the real
  * proxy connection against a {@link WarmupProxy} on loopback, and whole RTSP/RTP sessions with this peer's own relay
- * (client and server side, UDP). A fresh JVM loads and links thousands of classes on these paths and interprets them
+ * (client and server side, UDP), and the play path with a real H.264 clip ({@link MediaWarmup}). A fresh JVM loads and links thousands of classes on these paths and interprets them
  * until they ran a few hundred times; done here, the viewer's Tconnection measures the network and the system, not
  * class loading and the interpreter (a first login took 30 ms this way: 7 ms to connect, 7 to encode, 11 to decode).
  * The many rounds run once per process; a second peer in the same process (many peers per JVM) runs one of each, for
@@ -67,6 +67,8 @@ final class Warmup {
     private static final int LOGIN_ROUNDS = 30;
     private static final int SESSION_ROUNDS = 30;
     private static final int WANTED_PACKETS = 6;
+    /** Times the media warm-up plays its one-second clip (at nine times real time). */
+    private static final int MEDIA_LOOPS = 10;
     private static final AtomicBoolean PROCESS_WARM = new AtomicBoolean();
 
     private Warmup() {
@@ -76,7 +78,7 @@ final class Warmup {
      * What the warm-up did: its duration, the RTP packets its first RTSP session played, and the logins that
      * completed against the stand-in proxy.
      */
-    record Result(long millis, int packetsPlayed, int logins) {
+    record Result(long millis, int packetsPlayed, int logins, long mediaFramesPlayed) {
     }
 
     /**
@@ -96,12 +98,16 @@ final class Warmup {
         int logins = key == null ? 0 : logins(group, key, config, reports, first ? LOGIN_ROUNDS : 1);
         long t3 = System.nanoTime();
         int played = sessions(relay, group, first ? SESSION_ROUNDS : 1);
+        long t4 = System.nanoTime();
+        MediaWarmup.Result media = first ? MediaWarmup.run(relay, group.next(), config.playerMode(), MEDIA_LOOPS)
+                : new MediaWarmup.Result(0, 0);
         long end = System.nanoTime();
         long millis = TimeUnit.NANOSECONDS.toMillis(end - start);
         log.info("warm-up took {} ms: tickets {} ms, codec {} ms, {} logins {} ms, sessions {} ms ({} RTP packets "
-                + "in the first)", millis, (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins,
-                (t3 - t2) / 1_000_000, (end - t3) / 1_000_000, played);
-        return new Result(millis, played, logins);
+                + "in the first), media {} ms ({} access units sent, {} frames played)", millis,
+                (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins, (t3 - t2) / 1_000_000,
+                (t4 - t3) / 1_000_000, played, (end - t4) / 1_000_000, media.accessUnitsSent(), media.framesPlayed());
+        return new Result(millis, played, logins, media.framesPlayed());
     }
 
     private static void codecOnEveryLoop(EventLoopGroup group, KeyPair key, int rounds) {

@@ -33,12 +33,49 @@ class WarmupTest {
             assertEquals(6, result.packetsPlayed(), "the session played from 127.0.0.1 without a ticket");
             assertTrue(result.logins() >= 1, "the proxy connection logged in to the stand-in proxy: " + result);
             assertTrue(result.millis() < 10_000, result.toString());
-            assertEquals(0, relay.readers(), "the warm-up reader is gone");
+            assertEquals(0, relay.readers(), "the warm-up readers are gone");
             // the relay still serves its own channel afterwards (the warm-up used another one)
             relay.publish("v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=x\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
                     + "a=rtpmap:96 H264/90000\r\na=control:streamid=0\r\n");
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void mediaWarmUpDecodesTheClipThroughTheRelayAndAUdpLinkAndLeavesNothingBehind() throws Exception {
+        NioEventLoopGroup group = new NioEventLoopGroup(1);
+        PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("bob").password("secret-pass")
+                .channel("demo").bind("127.0.0.1").maxChildren(0).build();
+        try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null),
+                group.next())) {
+            for (PeerConfig.PlayerMode mode : PeerConfig.PlayerMode.values()) {
+                MediaWarmup.Result result = MediaWarmup.run(relay, group.next(), mode, 3);
+                assertEquals(90, result.accessUnitsSent(), mode.toString());
+                // a reader that starts late starts at the latest keyframe (every 15th frame); nothing is lost after
+                assertTrue(result.framesPlayed() >= 75, mode + ": frames the warm-up player took in: " + result);
+                assertEquals(0, relay.readers(), "the warm-up reader is gone");
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void theClipIsThirtyAccessUnitsEachEndingInOneSliceTheFirstWithParameterSets() throws Exception {
+        byte[] clip;
+        try (java.io.InputStream in = MediaWarmup.class.getResourceAsStream("warmup-clip.h264")) {
+            clip = in.readAllBytes();
+        }
+        java.util.List<java.util.List<io.netty.buffer.ByteBuf>> units = MediaWarmup.accessUnits(clip);
+        assertEquals(30, units.size(), "one second at 30 fps");
+        java.util.List<Integer> firstTypes = units.get(0).stream().map(n -> n.getByte(n.readerIndex()) & 0x1F)
+                .toList();
+        assertTrue(firstTypes.containsAll(java.util.List.of(7, 8)) && firstTypes.get(firstTypes.size() - 1) == 5,
+                "SPS, PPS, IDR: " + firstTypes);
+        for (java.util.List<io.netty.buffer.ByteBuf> unit : units) {
+            int last = unit.get(unit.size() - 1).getByte(unit.get(unit.size() - 1).readerIndex()) & 0x1F;
+            assertTrue(last == 1 || last == 5, "ends in a slice: " + last);
         }
     }
 }
