@@ -52,12 +52,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the join's code paths before the join, while the app starts: the USCP codec on every event loop that will
  * encode and decode (its parser and validators are per thread), Ed25519 ticket signatures, whole logins of the real
- * proxy connection against a {@link WarmupProxy} on loopback, and whole RTSP/RTP sessions with this peer's own relay
- * (client and server side, UDP), and the play path with a real H.264 clip ({@link MediaWarmup}). A fresh JVM loads and links thousands of classes on these paths and interprets them
- * until they ran a few hundred times; done here, the viewer's Tconnection measures the network and the system, not
- * class loading and the interpreter (a first login took 30 ms this way: 7 ms to connect, 7 to encode, 11 to decode).
- * The many rounds run once per process; a second peer in the same process (many peers per JVM) runs one of each, for
- * its own loops. Best effort: a failure here is logged and the join goes ahead.
+ * proxy connection against a {@link WarmupProxy} on loopback, whole RTSP/RTP sessions with this peer's own relay
+ * (client and server side, UDP), and the play path with a real H.264 clip ({@link MediaWarmup}). A fresh JVM loads
+ * and links thousands of classes on these paths and interprets them until they ran a few hundred times; done here,
+ * the viewer's Tconnection measures the network and the system, not class loading and the interpreter (a first login
+ * took 30 ms this way: 7 ms to connect, 7 to encode, 11 to decode). The many rounds and the clip run once per
+ * process; a second peer in the same process (many peers per JVM) runs one of each of the others, for its own loops.
+ * Best effort: a failure here is logged and the join goes ahead.
  */
 final class Warmup {
     private static final Logger log = LoggerFactory.getLogger(Warmup.class);
@@ -78,7 +79,7 @@ final class Warmup {
      * What the warm-up did: its duration, the RTP packets its first RTSP session played, and the logins that
      * completed against the stand-in proxy.
      */
-    record Result(long millis, int packetsPlayed, int logins, long mediaFramesPlayed) {
+    record Result(long millis, int packetsPlayed, int logins) {
     }
 
     /**
@@ -107,7 +108,7 @@ final class Warmup {
                 + "in the first), media {} ms ({} access units sent, {} frames played)", millis,
                 (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins, (t3 - t2) / 1_000_000,
                 (t4 - t3) / 1_000_000, played, (end - t4) / 1_000_000, media.accessUnitsSent(), media.framesPlayed());
-        return new Result(millis, played, logins, media.framesPlayed());
+        return new Result(millis, played, logins);
     }
 
     private static void codecOnEveryLoop(EventLoopGroup group, KeyPair key, int rounds) {
