@@ -296,9 +296,11 @@ public final class PeerNode implements AutoCloseable {
         log.info("peer {}: connecting to parent {} at {} (resume at {})", nodeId, parent.nodeId(), parent.rtspUrl(),
                 resume);
         state = current == null ? "connecting" : "recovering";
+        // A fail-over knows the channel's description already (every node relays the origin's unchanged).
+        String knownSdp = current == null ? null : current.sdpText();
         ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
                 config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress(),
-                config.bindAddress()).whenComplete((opened, failure) -> runOnLoop(() -> {
+                config.bindAddress(), knownSdp).whenComplete((opened, failure) -> runOnLoop(() -> {
                     if (!parent.nodeId().equals(openingFor)) {
                         if (opened != null) {
                             opened.close(); // superseded while it opened

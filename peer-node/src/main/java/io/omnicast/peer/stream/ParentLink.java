@@ -94,6 +94,8 @@ public final class ParentLink implements AutoCloseable {
     private final Duration udpFallback;
     private long minSilenceNanos = TimeUnit.MILLISECONDS.toNanos(60);
     private volatile java.net.InetAddress localAddress;
+    /** The channel's description when it is known before the session (a fail-over), else null. */
+    private volatile String knownSdp;
     private final long reporterSsrc;
     private final String cname;
     private final Map<Integer, Source> reception = new HashMap<>();
@@ -154,9 +156,21 @@ public final class ParentLink implements AutoCloseable {
     public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
             EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
             String cname, java.net.InetAddress localAddress) {
+        return open(parent, transport, resumeSequence, group, events, rtpTimeoutFrames, udpFallback, reporterSsrc,
+                cname, localAddress, null);
+    }
+
+    /**
+     * As above, for a fail-over: {@code knownSdp} is the channel's description from the old parent (null: ask with
+     * DESCRIBE), so the session is set up without asking.
+     */
+    public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
+            EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
+            String cname, java.net.InetAddress localAddress, String knownSdp) {
         ParentLink link = new ParentLink(parent, transport, group, events, rtpTimeoutFrames, udpFallback,
                 reporterSsrc, cname);
         link.localAddress = localAddress;
+        link.knownSdp = knownSdp;
         return link.start(resumeSequence);
     }
 
@@ -261,34 +275,19 @@ public final class ParentLink implements AutoCloseable {
                     handleRtcp(track, packet);
                 }
             });
-            return c.describe();
-        }).thenCompose(described -> {
-            sdpText = described.body();
-            sdp = SdpParser.parse(sdpText);
-            videoTrack = videoTrack(sdp);
-            Map<CharSequence, String> playHeaders = resumeSequence >= 0
-                    ? Map.of(io.netty.handler.codec.rtsp.RtspHeaderNames.RANGE, "npt=0.000-", RESUME_HEADER,
-                            Integer.toString(resumeSequence))
-                    : Map.of(io.netty.handler.codec.rtsp.RtspHeaderNames.RANGE, "npt=0.000-");
-            List<RtspClient.TrackSetup> tracks = new ArrayList<>();
-            for (int i = 0; i < sdp.media().size(); i++) {
-                tracks.add(new RtspClient.TrackSetup(RtspClient.resolveControl(client.url(),
-                        sdp.media().get(i).control().orElse("")), i));
+            if (knownSdp == null) {
+                return describeAndSetUp(resumeSequence);
             }
-            if (RtspClient.supportsPipelinedRequests(described)) {
-                // An OmniCast parent: every SETUP and the PLAY in one round trip instead of one each (a join
-                // crossed four round trips between two busy processes here, each two thread wake-ups).
-                return client.setupAndPlay(tracks, transport == TransportMode.TCP, playHeaders);
-            }
-            CompletableFuture<RtspResponse> chain = CompletableFuture.completedFuture(described);
-            for (RtspClient.TrackSetup t : tracks) {
-                // Each SETUP on the loop the previous reply completed on: setupUdp binds its datagram ports
-                // without blocking (a hop to the common pool here once cost up to 22 ms on a busy 2-core machine).
-                chain = transport == TransportMode.TCP
-                        ? chain.thenCompose(r -> client.setupTcp(t.controlUrl(), t.track(), false))
-                        : chain.thenCompose(r -> client.setupUdp(t.controlUrl(), t.track(), false));
-            }
-            return chain.thenCompose(r -> client.request(RtspMethods.PLAY, client.url(), playHeaders, null, null));
+            // A fail-over within the channel: the stream's description is the one the old parent gave (the
+            // origin's, relayed unchanged by every node), so the SETUPs and the PLAY go out at once, without a
+            // DESCRIBE first. Only a parent that does not have the channel live yet (404) gets the DESCRIBE, which
+            // waits for it.
+            return setUp(knownSdp, true, resumeSequence).exceptionallyCompose(failure -> {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                return cause instanceof io.omnicast.media.rtsp.RtspException e && e.code() == 404 && !closed
+                        ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
+            });
         }).whenComplete((played, failure) -> loop.execute(() -> {
             if (failure != null) {
                 close();
@@ -309,6 +308,45 @@ public final class ParentLink implements AutoCloseable {
             handOver();
         }));
         return result;
+    }
+
+    /** DESCRIBE, then the set-up of what it described: pipelined when the parent says it can take that. */
+    private CompletableFuture<RtspResponse> describeAndSetUp(int resumeSequence) {
+        return client.describe().thenCompose(described -> setUp(described.body(),
+                RtspClient.supportsPipelinedRequests(described), resumeSequence));
+    }
+
+    /**
+     * SETUP of every track of {@code description} and PLAY (from {@code resumeSequence} when it is one): in one
+     * round trip when {@code pipelined}, else one request after the other. The PLAY reply.
+     */
+    private CompletableFuture<RtspResponse> setUp(String description, boolean pipelined, int resumeSequence) {
+        sdpText = description;
+        sdp = SdpParser.parse(sdpText);
+        videoTrack = videoTrack(sdp);
+        Map<CharSequence, String> playHeaders = resumeSequence >= 0
+                ? Map.of(io.netty.handler.codec.rtsp.RtspHeaderNames.RANGE, "npt=0.000-", RESUME_HEADER,
+                        Integer.toString(resumeSequence))
+                : Map.of(io.netty.handler.codec.rtsp.RtspHeaderNames.RANGE, "npt=0.000-");
+        List<RtspClient.TrackSetup> tracks = new ArrayList<>();
+        for (int i = 0; i < sdp.media().size(); i++) {
+            tracks.add(new RtspClient.TrackSetup(RtspClient.resolveControl(client.url(),
+                    sdp.media().get(i).control().orElse("")), i));
+        }
+        if (pipelined) {
+            // An OmniCast parent: every SETUP and the PLAY in one round trip instead of one each (a join crossed
+            // four round trips between two busy processes here, each two thread wake-ups).
+            return client.setupAndPlay(tracks, transport == TransportMode.TCP, playHeaders);
+        }
+        CompletableFuture<RtspResponse> chain = CompletableFuture.completedFuture(null);
+        for (RtspClient.TrackSetup t : tracks) {
+            // Each SETUP on the loop the previous reply completed on: setupUdp binds its datagram ports without
+            // blocking (a hop to the common pool here once cost up to 22 ms on a busy 2-core machine).
+            chain = transport == TransportMode.TCP
+                    ? chain.thenCompose(r -> client.setupTcp(t.controlUrl(), t.track(), false))
+                    : chain.thenCompose(r -> client.setupUdp(t.controlUrl(), t.track(), false));
+        }
+        return chain.thenCompose(r -> client.request(RtspMethods.PLAY, client.url(), playHeaders, null, null));
     }
 
     /**

@@ -1,0 +1,119 @@
+package io.omnicast.peer.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.omnicast.media.rtp.RtpPacket;
+import io.omnicast.media.rtp.RtpPacketWriter;
+import io.omnicast.peer.config.PeerConfig;
+import io.omnicast.peer.config.TransportMode;
+import io.omnicast.peer.proxy.ParentRef;
+import io.omnicast.peer.relay.RelayService;
+import io.omnicast.server.LocalPublisher;
+import io.omnicast.server.channel.TicketAdmission;
+import io.omnicast.uscp.v1.FailureReason;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A fail-over's session set-up against a real relay on loopback: with the channel's description from the old parent
+ * the link sets up and plays without a DESCRIBE; a parent that does not have the channel live yet is asked with
+ * DESCRIBE after all, which waits until it is.
+ */
+class FailoverSetupTest {
+    /** What the child kept from its old parent: the relay's DESCRIBE never returns this s= line. */
+    private static final String KNOWN = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=from-the-old-parent\r\nt=0 0\r\n"
+            + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+            + "a=fmtp:96 packetization-mode=1;profile-level-id=42e01e\r\na=control:streamid=0\r\n";
+    private static final String PUBLISHED = KNOWN.replace("s=from-the-old-parent", "s=published");
+
+    private final NioEventLoopGroup group = new NioEventLoopGroup(1);
+    private final EventLoop loop = group.next();
+
+    @AfterEach
+    void stop() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void aKnownDescriptionSkipsDescribeAndAParentNotYetLiveIsAskedAndWaitedFor() throws Exception {
+        PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("carol").password("secret-pass")
+                .channel("demo").bind("127.0.0.1").maxChildren(2).build();
+        try (RelayService relay = new RelayService(config, 2, new TicketAdmission(() -> null, () -> null), loop)) {
+            String base = "rtsp://127.0.0.1:" + relay.endpoint().getPort() + "/live/";
+
+            // the new parent has the channel: SETUP and PLAY at once, the description is the one the child knew
+            LocalPublisher live = relay.publishOther("now", PUBLISHED);
+            ScheduledFuture<?> feeding = feed(live);
+            CountDownLatch packets = new CountDownLatch(3);
+            ParentLink link = open(base + "now", packets).get(5, TimeUnit.SECONDS);
+            try {
+                assertEquals(KNOWN, link.sdpText(), "no DESCRIBE: the link kept the description it was given");
+                assertTrue(packets.await(5, TimeUnit.SECONDS), "RTP from the new parent");
+            } finally {
+                loop.submit(link::close).sync();
+                feeding.cancel(false);
+                live.close();
+            }
+
+            // the new parent is still opening its own parent: the SETUP gets 404, the DESCRIBE waits for it
+            CountDownLatch later = new CountDownLatch(3);
+            CompletableFuture<ParentLink> opening = open(base + "later", later);
+            Thread.sleep(300);
+            assertTrue(!opening.isDone(), "waiting for the channel, not failed: " + opening);
+            LocalPublisher late = relay.publishOther("later", PUBLISHED);
+            ScheduledFuture<?> lateFeed = feed(late);
+            ParentLink waited = opening.get(5, TimeUnit.SECONDS);
+            try {
+                assertNotEquals(KNOWN, waited.sdpText(), "asked with DESCRIBE");
+                assertTrue(waited.sdpText().contains("m=video"), waited.sdpText());
+                assertTrue(later.await(5, TimeUnit.SECONDS), "RTP once the channel is live");
+            } finally {
+                loop.submit(waited::close).sync();
+                lateFeed.cancel(false);
+                late.close();
+            }
+        }
+    }
+
+    private CompletableFuture<ParentLink> open(String url, CountDownLatch packets) {
+        return ParentLink.open(new ParentRef("n-new", 1, url, ""), TransportMode.UDP, 100, loop,
+                new ParentLink.Events() {
+                    @Override
+                    public void onRtp(ParentLink l, int track, RtpPacket packet, long arrivalNanos) {
+                        packets.countDown();
+                    }
+
+                    @Override
+                    public void onFailed(ParentLink l, FailureReason reason, String detail) {
+                    }
+                }, 30, Duration.ofSeconds(2), 7, "child@127.0.0.1", InetAddress.getLoopbackAddress(), KNOWN);
+    }
+
+    /** A keyframe-typed NAL unit every 33 ms, so a new reader starts at once. */
+    private ScheduledFuture<?> feed(LocalPublisher publisher) {
+        RtpPacketWriter writer = new RtpPacketWriter(0xFEED, 96, 1);
+        long[] timestamp = {0};
+        return loop.scheduleAtFixedRate(() -> {
+            ByteBuf payload = ByteBufAllocator.DEFAULT.buffer(64);
+            try {
+                payload.writeByte(0x65).writeZero(63);
+                publisher.offer(0, writer.write(ByteBufAllocator.DEFAULT, timestamp[0], true, payload));
+            } finally {
+                payload.release();
+            }
+            timestamp[0] += 3000;
+        }, 0, 33, TimeUnit.MILLISECONDS);
+    }
+}
