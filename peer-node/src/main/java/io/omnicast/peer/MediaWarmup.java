@@ -20,7 +20,6 @@ import io.omnicast.uscp.v1.FailureReason;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -108,8 +107,7 @@ final class MediaWarmup {
                 next[0]++;
             }
         }, 0, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        InetSocketAddress endpoint = relay.endpoint();
-        String url = "rtsp://" + endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort() + "/live/" + channel;
+        String url = relay.url(channel);
         ParentLink link = null;
         try {
             link = ParentLink.open(new ParentRef("warmup", 0, url, ""), TransportMode.UDP, -1, loop,

@@ -30,7 +30,6 @@ import io.omnicast.uscp.v1.Login;
 import io.omnicast.uscp.v1.LogoutReason;
 import io.omnicast.uscp.v1.Role;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -226,8 +225,7 @@ final class Warmup {
             }
             timestamp[0] += 3000;
         }, 0, 33, TimeUnit.MILLISECONDS);
-        InetSocketAddress endpoint = relay.endpoint();
-        String url = "rtsp://" + endpoint.getAddress().getHostAddress() + ":" + endpoint.getPort() + "/live/" + channel;
+        String url = relay.url(channel);
         int firstPlayed = 0;
         try {
             for (int round = 0; round < rounds; round++) {

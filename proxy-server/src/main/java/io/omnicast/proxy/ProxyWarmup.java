@@ -27,7 +27,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +80,8 @@ final class ProxyWarmup {
             ProxyConfig own = config.toBuilder().dbPath(dir.resolve("proxy")).bindAddress("127.0.0.1").uscpPort(0)
                     .httpPort(0).pbkdf2Iterations(10_000).warmupRounds(0).build();
             createAccounts(own);
-            try (ProxyServer proxy = ProxyServer.start(own); RelayEndpoint relayEndpoint = new RelayEndpoint();
+            try (ProxyServer proxy = ProxyServer.start(own); ProbeTarget relayEndpoint = new ProbeTarget(
+                    InetAddress.getLoopbackAddress(), "warm-up-relay-endpoint");
                     Client origin = new Client(proxy.uscpAddress())) {
                 // one origin for every round's channel, with one slot each, so the children go under the relay
                 Login originLogin = login("warm-up-origin", Role.ORIGIN, null, "127.0.0.1", 8554, 1);
@@ -228,35 +228,6 @@ final class ProxyWarmup {
             });
         } catch (IOException | UncheckedIOException e) {
             LOG.warn("cannot delete the warm-up directory {}: {}", dir, e.toString());
-        }
-    }
-
-    /** The relay's endpoint for the proxy's connect-back probe: accepts and closes. */
-    private static final class RelayEndpoint implements AutoCloseable {
-        private final ServerSocket socket = new ServerSocket();
-
-        RelayEndpoint() throws IOException {
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            Thread acceptor = new Thread(() -> {
-                while (!socket.isClosed()) {
-                    try {
-                        socket.accept().close();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "warm-up-relay-endpoint");
-            acceptor.setDaemon(true);
-            acceptor.start();
-        }
-
-        int port() {
-            return socket.getLocalPort();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 

@@ -47,8 +47,12 @@ public final class RelayService implements AutoCloseable {
     }
 
     public String url() {
-        return "rtsp://" + config.bindAddress().getHostAddress() + ":" + server.rtspPort() + "/live/"
-                + config.channel();
+        return url(config.channel());
+    }
+
+    /** The RTSP URL of {@code channel} on this relay (the warm-up's channels are others than the peer's). */
+    public String url(String channel) {
+        return "rtsp://" + config.bindAddress().getHostAddress() + ":" + server.rtspPort() + "/live/" + channel;
     }
 
     /**

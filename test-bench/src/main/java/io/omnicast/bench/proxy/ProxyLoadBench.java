@@ -14,6 +14,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.omnicast.proxy.ProbeTarget;
 import io.omnicast.proxy.cli.ProxyCommand;
 import io.omnicast.uscp.UscpCodec;
 import io.omnicast.uscp.netty.UscpFrameDecoder;
@@ -32,7 +33,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -283,26 +283,15 @@ public final class ProxyLoadBench implements Callable<Integer> {
      */
     private static void pushLatency(InetSocketAddress uscp, int warmup, int rounds) throws Exception {
         long[] latencies = new long[rounds];
-        try (Client origin = new Client(uscp); ServerSocket relayEndpoint = new ServerSocket();
-                Selector selector = Selector.open()) {
-            relayEndpoint.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.3"), 0), 100);
-            Thread acceptor = new Thread(() -> {
-                while (!relayEndpoint.isClosed()) {
-                    try {
-                        relayEndpoint.accept().close();
-                    } catch (IOException e) {
-                        return;
-                    }
-                }
-            }, "bench-relay-endpoint");
-            acceptor.setDaemon(true);
-            acceptor.start();
+        try (Client origin = new Client(uscp); Selector selector = Selector.open();
+                ProbeTarget relayEndpoint = new ProbeTarget(InetAddress.getByName("127.0.0.3"),
+                        "bench-relay-endpoint")) {
             origin.send(login("bench-origin", Role.ORIGIN, "push", "127.0.0.1", 8554, 1));
             origin.expect(OK.class);
             for (int round = -warmup; round < rounds; round++) {
                 Client relay = new Client(uscp);
                 String relayId = relay.join(login("bench-viewer", Role.VIEWER, "push", "127.0.0.3",
-                        relayEndpoint.getLocalPort(), 8)).getNodeId();
+                        relayEndpoint.port(), 8)).getNodeId();
                 List<Client> children = new ArrayList<>();
                 for (int i = 0; i < 8; i++) {
                     Client child = new Client(uscp);
