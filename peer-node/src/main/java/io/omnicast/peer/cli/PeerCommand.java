@@ -3,7 +3,13 @@ package io.omnicast.peer.cli;
 import io.omnicast.peer.PeerNode;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -63,6 +69,32 @@ public class PeerCommand implements Callable<Integer> {
         boolean headless;
         @Option(names = "--no-decode", description = "Count frames from RTP timestamps and markers only.")
         boolean noDecode;
+    }
+
+    /** Classpath resource with the JVM options a peer process is meant to run with (see {@link #jvmOptions()}). */
+    public static final String JVM_OPTIONS_RESOURCE = "/io/omnicast/peer/peer-jvm.options";
+
+    /**
+     * The JVM options a peer process is meant to run with: {@code ./omnicast peer} starts with them (unless
+     * {@code OMNICAST_JAVA_OPTS} is set), and so do the peer processes of the benches, the demo and the tests. The
+     * file's comments say why each is there.
+     */
+    public static List<String> jvmOptions() {
+        try (InputStream in = PeerCommand.class.getResourceAsStream(JVM_OPTIONS_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(JVM_OPTIONS_RESOURCE + " is missing from the classpath");
+            }
+            List<String> options = new ArrayList<>();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String option = line.strip();
+                if (!option.isEmpty() && !option.startsWith("#")) {
+                    options.add(option);
+                }
+            }
+            return List.copyOf(options);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + JVM_OPTIONS_RESOURCE, e);
+        }
     }
 
     /** The configuration the options describe (validated). */

@@ -1,5 +1,6 @@
 package io.omnicast.peer.it;
 
+import io.omnicast.peer.cli.PeerCommand;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -34,7 +35,9 @@ final class PeerProcess implements AutoCloseable {
             statsPort = probe.getLocalPort();
         }
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                .toString()));
+        command.addAll(PeerCommand.jvmOptions());
+        command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"),
                 "io.omnicast.peer.cli.PeerCommand", "--proxy", "127.0.0.1:" + tree.proxyPort(), "--user", user,
                 "--password", TreeFixture.PASSWORD, "--channel", TreeFixture.CHANNEL, "--bind",
                 TreeFixture.nextLoopback(), "--max-children", String.valueOf(maxChildren), "--fixed-capacity",

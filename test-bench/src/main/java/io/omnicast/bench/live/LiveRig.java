@@ -1,5 +1,6 @@
 package io.omnicast.bench.live;
 
+import io.omnicast.peer.cli.PeerCommand;
 import io.omnicast.proxy.ProxyServer;
 import io.omnicast.proxy.config.ProxyConfig;
 import io.omnicast.server.ServerConfig;
@@ -144,7 +145,9 @@ public final class LiveRig implements AutoCloseable {
             args.add(spec.decode() ? "--headless" : "--no-decode");
         }
         args.addAll(spec.extraArgs());
-        Process process = launch(spec.user(), List.of("-Xmx" + spec.heapMb() + "m"), args.toArray(String[]::new));
+        List<String> jvmArgs = new ArrayList<>(PeerCommand.jvmOptions());
+        jvmArgs.add("-Xmx" + spec.heapMb() + "m");
+        Process process = launch(spec.user(), jvmArgs, args.toArray(String[]::new));
         PeerProcess peer = new PeerProcess(spec.user(), address, statsPort, process, log(spec.user()));
         synchronized (peers) {
             peers.add(peer);

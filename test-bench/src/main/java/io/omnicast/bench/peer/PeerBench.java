@@ -7,6 +7,7 @@ import io.omnicast.bench.report.ReportDocument;
 import io.omnicast.bench.report.ReportRun;
 import io.omnicast.bench.report.RunDirectory;
 import io.omnicast.peer.PeerNode;
+import io.omnicast.peer.cli.PeerCommand;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
 import io.omnicast.server.origin.OriginSession;
@@ -249,12 +250,15 @@ public final class PeerBench implements Callable<Integer> {
                 statsPort = s.getLocalPort();
             }
             String address = rig.nextAddress();
-            Process relay = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.omnicast.peer.cli.PeerCommand",
-                    "--proxy", "127.0.0.1:" + rig.proxy.uscpAddress().getPort(), "--user", "relay", "--password",
-                    PASSWORD, "--channel", CHANNEL, "--bind", address, "--max-children", String.valueOf(children),
-                    "--fixed-capacity", "--stats-port", String.valueOf(statsPort), "--transport", "tcp", "--headless")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString()));
+            command.addAll(PeerCommand.jvmOptions());
+            command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                    "io.omnicast.peer.cli.PeerCommand", "--proxy", "127.0.0.1:" + rig.proxy.uscpAddress().getPort(),
+                    "--user", "relay", "--password", PASSWORD, "--channel", CHANNEL, "--bind", address,
+                    "--max-children", String.valueOf(children), "--fixed-capacity", "--stats-port",
+                    String.valueOf(statsPort), "--transport", "tcp", "--headless"));
+            Process relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
             List<PeerNode> kids = new ArrayList<>();
             try {
                 PeerStats s = awaitProcess(statsPort, relay);
