@@ -706,6 +706,16 @@ public final class PeerNode implements AutoCloseable {
         return relay == null ? null : relay.url();
     }
 
+    /** Completes once the first picture is decoded: the end of Tconnection ({@code join.firstFrameMs}). */
+    public java.util.concurrent.CompletionStage<Void> firstFrame() {
+        return player.firstDecoded();
+    }
+
+    /** The hop count of the last placement (0 before the first). */
+    public int hopCount() {
+        return hopCount;
+    }
+
     public int statsPort() {
         return statsServer == null ? 0 : statsServer.port();
     }

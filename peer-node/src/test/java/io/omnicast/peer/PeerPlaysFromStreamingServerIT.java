@@ -42,6 +42,11 @@ class PeerPlaysFromStreamingServerIT {
                     .password("secret-pass").channel("demo").maxChildren(2).transport(TransportMode.TCP)
                     .playoutDelay(Duration.ofMillis(500)).build());
             peer.start();
+            // The first picture ends Tconnection; the CLI says "playing" at that moment.
+            peer.firstFrame().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            @SuppressWarnings("unchecked")
+            long firstFrameMs = (long) ((Map<String, Object>) peer.stats().get("join")).get("firstFrameMs");
+            assertTrue(firstFrameMs >= 0, "the first frame is timed once it completes: " + firstFrameMs);
             Thread.sleep(6000);
             Map<String, Object> stats = peer.stats();
             assertEquals("playing", stats.get("state"), stats.toString());

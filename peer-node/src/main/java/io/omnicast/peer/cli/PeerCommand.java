@@ -71,6 +71,9 @@ public class PeerCommand implements Callable<Integer> {
         boolean noDecode;
     }
 
+    /** The start of the line the command prints once the first picture is decoded. */
+    public static final String PLAYING = "playing ";
+
     /** Classpath resource with the JVM options a peer process is meant to run with (see {@link #jvmOptions()}). */
     public static final String JVM_OPTIONS_RESOURCE = "/io/omnicast/peer/peer-jvm.options";
 
@@ -163,9 +166,20 @@ public class PeerCommand implements Callable<Integer> {
             }
         }
         node.start();
-        spec.commandLine().getOut().println("peer " + config.user() + " joining " + config.channel() + " via "
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        out.println("peer " + config.user() + " joining " + config.channel() + " via "
                 + config.proxyHost() + ":" + config.proxyPort()
                 + (node.statsPort() > 0 ? "; stats at http://127.0.0.1:" + node.statsPort() + "/api/stats" : ""));
+        out.flush();
+        // Said on the player's thread once the first picture is out (after the join's figures are taken), so a
+        // script or a bench learns it from the output instead of asking the stats endpoint during the join.
+        node.firstFrame().thenRun(() -> {
+            synchronized (out) {
+                out.println(PLAYING + config.channel() + " at hop " + node.hopCount() + " (join, ms: "
+                        + node.stats().get("join") + ")");
+                out.flush();
+            }
+        });
         node.awaitClosed();
         return 0;
     }

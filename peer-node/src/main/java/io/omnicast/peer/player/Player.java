@@ -59,6 +59,8 @@ public final class Player implements AutoCloseable {
     private volatile long decodeErrors;
     private volatile long decoderDrops;
     private volatile long firstDecodedNanos = -1;
+    /** Completed on the player's thread right after the first picture came out of the decoder. */
+    private final java.util.concurrent.CompletableFuture<Void> firstDecoded = new java.util.concurrent.CompletableFuture<>();
     private volatile long firstShownNanos = -1;
     private volatile int width;
     private volatile int height;
@@ -239,9 +241,15 @@ public final class Player implements AutoCloseable {
         }
     }
 
+    /** Completes once the first picture is decoded (counted, in {@code --no-decode} mode). */
+    public java.util.concurrent.CompletionStage<Void> firstDecoded() {
+        return firstDecoded.minimalCompletionStage();
+    }
+
     private void markDecoded() {
         if (firstDecodedNanos < 0) {
             firstDecodedNanos = System.nanoTime();
+            firstDecoded.complete(null);
         }
         if (mode == PlayerMode.COUNT_ONLY) {
             framesDecoded++;

@@ -1,6 +1,7 @@
 package io.omnicast.bench.live;
 
 import io.omnicast.bench.demo.PeerStats;
+import io.omnicast.peer.cli.PeerCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +73,11 @@ public final class PeerProcess {
      */
     public PeerStats awaitPlaying(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // The peer says "playing ..." once its first picture is decoded; until then only its log is watched, so
+        // the stats endpoint is not asked (a request every 20 ms) while the join being measured runs.
+        while (System.nanoTime() < deadline && process.isAlive() && !saidPlaying()) {
+            Thread.sleep(5);
+        }
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(user + " exited with " + process.exitValue() + "; see " + log);
@@ -84,6 +90,40 @@ public final class PeerProcess {
             Thread.sleep(20);
         }
         throw new IllegalStateException(user + " did not play within " + timeout + "; see " + log);
+    }
+
+    private long logRead;
+    private final StringBuilder logLine = new StringBuilder();
+    private boolean playingSeen;
+
+    /** True once the log has a line starting with {@link PeerCommand#PLAYING}; reads only what is new. */
+    private synchronized boolean saidPlaying() {
+        if (playingSeen) {
+            return true;
+        }
+        try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(log)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+            int n;
+            while ((n = file.read(buffer, logRead)) > 0) {
+                logRead += n;
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    char c = (char) buffer.get();
+                    if (c == '\n') {
+                        if (logLine.indexOf(PeerCommand.PLAYING) == 0) {
+                            playingSeen = true;
+                        }
+                        logLine.setLength(0);
+                    } else if (logLine.length() < 200) {
+                        logLine.append(c);
+                    }
+                }
+                buffer.clear();
+            }
+        } catch (java.io.IOException e) {
+            return false; // not there yet
+        }
+        return playingSeen;
     }
 
     /** Waits until a held peer ({@link PeerSpec#held()}) has started up and waits for {@link #join()}. */
