@@ -5,6 +5,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.omnicast.media.h264.AnnexB;
+import io.omnicast.media.sdp.H264TrackFormat;
+import io.omnicast.media.sdp.SdpFormatException;
 import io.omnicast.media.h264.H264Packetizer;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtp.RtpPacketWriter;
@@ -50,9 +52,26 @@ final class MediaWarmup {
      * thousand calls before the JIT compiles them, which a 300 kbit/s clip in 1,400-byte packets would not give.
      */
     private static final int MAX_PAYLOAD_BYTES = 200;
-    private static final String SDP = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"
-            + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
-            + "a=fmtp:96 packetization-mode=1;profile-level-id=42c00d\r\na=control:streamid=0\r\n";
+    /**
+     * The clip's description, with its SPS and PPS as {@code sprop-parameter-sets} (as an encoder's SDP has them),
+     * so the warm-up hands parameter sets from the SDP to the assembler as a join does.
+     */
+    static String sdp(List<ByteBuf> firstAccessUnit) {
+        List<String> sets = new ArrayList<>();
+        for (ByteBuf nal : firstAccessUnit) {
+            int type = nal.getByte(nal.readerIndex()) & 0x1F;
+            if (type == 7 || type == 8) {
+                byte[] bytes = new byte[nal.readableBytes()];
+                nal.getBytes(nal.readerIndex(), bytes);
+                sets.add(java.util.Base64.getEncoder().encodeToString(bytes));
+            }
+        }
+        return "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"
+                + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
+                + "a=fmtp:96 packetization-mode=1;profile-level-id=42c00d"
+                + (sets.isEmpty() ? "" : ";sprop-parameter-sets=" + String.join(",", sets))
+                + "\r\na=control:streamid=0\r\n";
+    }
 
     private MediaWarmup() {
     }
@@ -77,7 +96,7 @@ final class MediaWarmup {
         String channel = "warmup-media-" + Long.toHexString(System.nanoTime());
         LocalPublisher publisher;
         try {
-            publisher = relay.publishOther(channel, SDP);
+            publisher = relay.publishOther(channel, sdp(accessUnits.get(0)));
         } catch (RuntimeException e) {
             log.debug("media warm-up: cannot publish: {}", e.toString());
             return new Result(0, 0);
@@ -123,6 +142,16 @@ final class MediaWarmup {
                         }
                     }, 30, Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress())
                     .get(3, TimeUnit.SECONDS);
+            ParentLink opened = link;
+            // The parameter sets from the description, on the loop, as the peer does when its parent link opens.
+            loop.submit(() -> {
+                try {
+                    assembler.parameterSets(H264TrackFormat.from(opened.sdp().media().get(
+                            Math.max(0, opened.videoTrack()))).parameterSets());
+                } catch (SdpFormatException | IndexOutOfBoundsException e) {
+                    log.debug("media warm-up: parameter sets: {}", e.toString());
+                }
+            }).get(2, TimeUnit.SECONDS);
             if (!sent.await(total * TICK_MILLIS + 2000, TimeUnit.MILLISECONDS)) {
                 log.debug("media warm-up: only {} of {} access units sent", next[0], total);
             }

@@ -78,4 +78,21 @@ class WarmupTest {
             assertTrue(last == 1 || last == 5, "ends in a slice: " + last);
         }
     }
+
+    @Test
+    void theClipsDescriptionCarriesItsParameterSetsAsAnEncodersDoes() throws Exception {
+        byte[] clip;
+        try (java.io.InputStream in = MediaWarmup.class.getResourceAsStream("warmup-clip.h264")) {
+            clip = in.readAllBytes();
+        }
+        java.util.List<io.netty.buffer.ByteBuf> first = MediaWarmup.accessUnits(clip).get(0);
+        String sdp = MediaWarmup.sdp(first);
+        io.omnicast.media.h264.ParameterSets sets = io.omnicast.media.sdp.H264TrackFormat.from(
+                io.omnicast.media.sdp.SdpParser.parse(sdp).media().get(0)).parameterSets();
+        assertTrue(sets.isComplete(), sdp);
+        byte[] sps = new byte[first.get(0).readableBytes()];
+        first.get(0).getBytes(first.get(0).readerIndex(), sps);
+        assertEquals(7, sps[0] & 0x1F, "the clip starts with its SPS");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(sps, sets.sps(), "the SPS in the SDP is the clip's");
+    }
 }
