@@ -5,11 +5,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.omnicast.media.h264.AnnexB;
-import io.omnicast.media.sdp.H264TrackFormat;
-import io.omnicast.media.sdp.SdpFormatException;
 import io.omnicast.media.h264.H264Packetizer;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtp.RtpPacketWriter;
+import io.omnicast.media.sdp.H264TrackFormat;
+import io.omnicast.media.sdp.SdpFormatException;
 import io.omnicast.peer.config.PeerConfig.PlayerMode;
 import io.omnicast.peer.config.TransportMode;
 import io.omnicast.peer.player.FrameAssembler;
@@ -24,6 +24,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -63,7 +64,7 @@ final class MediaWarmup {
             if (type == 7 || type == 8) {
                 byte[] bytes = new byte[nal.readableBytes()];
                 nal.getBytes(nal.readerIndex(), bytes);
-                sets.add(java.util.Base64.getEncoder().encodeToString(bytes));
+                sets.add(Base64.getEncoder().encodeToString(bytes));
             }
         }
         return "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"

@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -707,7 +708,7 @@ public final class PeerNode implements AutoCloseable {
     }
 
     /** Completes once the first picture is decoded: the end of Tconnection ({@code join.firstFrameMs}). */
-    public java.util.concurrent.CompletionStage<Void> firstFrame() {
+    public CompletionStage<Void> firstFrame() {
         return player.firstDecoded();
     }
 

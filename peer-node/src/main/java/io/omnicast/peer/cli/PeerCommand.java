@@ -5,6 +5,7 @@ import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.config.TransportMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -166,7 +167,7 @@ public class PeerCommand implements Callable<Integer> {
             }
         }
         node.start();
-        java.io.PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = spec.commandLine().getOut();
         out.println("peer " + config.user() + " joining " + config.channel() + " via "
                 + config.proxyHost() + ":" + config.proxyPort()
                 + (node.statsPort() > 0 ? "; stats at http://127.0.0.1:" + node.statsPort() + "/api/stats" : ""));
@@ -174,11 +175,9 @@ public class PeerCommand implements Callable<Integer> {
         // Said on the player's thread once the first picture is out (after the join's figures are taken), so a
         // script or a bench learns it from the output instead of asking the stats endpoint during the join.
         node.firstFrame().thenRun(() -> {
-            synchronized (out) {
-                out.println(PLAYING + config.channel() + " at hop " + node.hopCount() + " (join, ms: "
-                        + node.stats().get("join") + ")");
-                out.flush();
-            }
+            out.println(PLAYING + config.channel() + " at hop " + node.hopCount() + " (join, ms: "
+                    + node.stats().get("join") + ")");
+            out.flush();
         });
         node.awaitClosed();
         return 0;

@@ -7,6 +7,8 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -60,7 +62,7 @@ public final class Player implements AutoCloseable {
     private volatile long decoderDrops;
     private volatile long firstDecodedNanos = -1;
     /** Completed on the player's thread right after the first picture came out of the decoder. */
-    private final java.util.concurrent.CompletableFuture<Void> firstDecoded = new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<Void> firstDecoded = new CompletableFuture<>();
     private volatile long firstShownNanos = -1;
     private volatile int width;
     private volatile int height;
@@ -242,7 +244,7 @@ public final class Player implements AutoCloseable {
     }
 
     /** Completes once the first picture is decoded (counted, in {@code --no-decode} mode). */
-    public java.util.concurrent.CompletionStage<Void> firstDecoded() {
+    public CompletionStage<Void> firstDecoded() {
         return firstDecoded.minimalCompletionStage();
     }
 
