@@ -17,6 +17,7 @@ import io.omnicast.server.ServerConfig;
 import io.omnicast.server.StreamingServer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -49,9 +50,9 @@ import picocli.CommandLine.Option;
  * In each round the hop-3 relay then logs out (graceful) and, later, the hop-5 relay is aborted (its sockets close
  * without a Logout, as with SIGKILL); the downstream recovery gaps (old parent's last packet to the new parent's
  * first) and stalls are collected. Per-hop added latency: arrival of the same RTP packet at hop h minus hop h-1.</li>
- * <li>Relay cost: a relay peer as its own process ({@code -Xmx128m}, headless, decoding) on a 2 Mbit/s 720p30
- * stream, its CPU time measured from /proc with 0 children and with {@code --children} children; the difference
- * per child. The same process gives the memory figure (heap and RSS).</li>
+ * <li>Relay cost: a relay peer as its own process (the peer's JVM options, {@code -Xmx128m}, headless, decoding)
+ * on a 2 Mbit/s 720p30 stream, its CPU time measured from /proc with 0 children and with {@code --children}
+ * children; the difference per child. The same process gives the memory figure (heap and RSS).</li>
  * </ol>
  */
 @Command(name = "peer", mixinStandardHelpOptions = true,
@@ -113,11 +114,11 @@ public final class PeerBench implements Callable<Integer> {
         report = reportRun.report();
         report.parameter("chain", rounds + " rounds of a " + hops + "-hop chain of in-process peers (capacity 1, "
                         + "320x240 30 fps 600 kbit/s from ffmpeg, TCP), real loopback sockets between them")
-                .parameter("JVM of the chain", String.join(" ", java.lang.management.ManagementFactory
-                        .getRuntimeMXBean().getInputArguments()) + " (./omnicast bench peer starts it with the peer's "
+                .parameter("JVM of the chain", String.join(" ",
+                        ManagementFactory.getRuntimeMXBean().getInputArguments()) + " (./omnicast bench peer starts it with the peer's "
                         + "options, " + PeerCommand.JVM_OPTIONS_RESOURCE + "; the proxy in it hashes passwords "
                         + "with 10,000 PBKDF2 rounds)")
-                .parameter("relay cost", "a relay process (-Xmx128m, headless decoding) on 720p30 at 2 Mbit/s, CPU "
+                .parameter("relay cost", "a relay process (the peer's JVM options, -Xmx128m, headless decoding) on 720p30 at 2 Mbit/s, CPU "
                         + "from /proc over " + seconds + " s, alternating 0 and " + children + " children (no-decode "
                         + "peers) " + repeats + " times");
         out.printf("bench peer: %d rounds of a %d-hop chain, relay with %d children; work dir %s%n", rounds, hops,
@@ -262,7 +263,8 @@ public final class PeerBench implements Callable<Integer> {
                     "--user", "relay", "--password", PASSWORD, "--channel", CHANNEL, "--bind", address,
                     "--max-children", String.valueOf(children), "--fixed-capacity", "--stats-port",
                     String.valueOf(statsPort), "--transport", "tcp", "--headless"));
-            Process relay = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve("relay.log").toFile()).start();
+            Process relay = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("relay.log").toFile()).start();
             List<PeerNode> kids = new ArrayList<>();
             try {
                 PeerStats s = awaitProcess(statsPort, relay);
