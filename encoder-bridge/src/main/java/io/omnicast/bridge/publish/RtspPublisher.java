@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -159,7 +158,7 @@ public final class RtspPublisher implements AutoCloseable {
                         if (created[0] != null) {
                             created[0].close();
                         }
-                        onFailure(attempt, unwrap(error));
+                        onFailure(attempt, RtspClient.failureOf(error));
                     }
                 }));
     }
@@ -221,14 +220,6 @@ public final class RtspPublisher implements AutoCloseable {
         nextBackoff = nextBackoff.multipliedBy(2).compareTo(target.retryMax()) > 0 ? target.retryMax()
                 : nextBackoff.multipliedBy(2);
         group.schedule(() -> connect(attempt), delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable e = error;
-        while (e instanceof CompletionException && e.getCause() != null) {
-            e = e.getCause();
-        }
-        return e;
     }
 
     /**

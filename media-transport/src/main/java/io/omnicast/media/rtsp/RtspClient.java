@@ -37,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -309,8 +310,7 @@ public final class RtspClient implements AutoCloseable {
                 CompletableFuture.allOf(setups.toArray(CompletableFuture[]::new)).thenCombine(play, (v, r) -> r)
                         .whenComplete((r, failure) -> {
                             if (failure != null) {
-                                all.completeExceptionally(failure instanceof java.util.concurrent.CompletionException
-                                        && failure.getCause() != null ? failure.getCause() : failure);
+                                all.completeExceptionally(failureOf(failure));
                             } else {
                                 all.complete(r);
                             }
@@ -318,6 +318,19 @@ public final class RtspClient implements AutoCloseable {
             });
             return all;
         });
+    }
+
+    /**
+     * The error behind a failed future of this client (or one composed from them), without the
+     * {@link CompletionException} wrappers that composition adds: an {@link RtspException} with its status code, or
+     * what closed the connection.
+     */
+    public static Throwable failureOf(Throwable failure) {
+        Throwable e = failure;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     /**

@@ -16,6 +16,7 @@ import io.omnicast.media.rtcp.SenderReport;
 import io.omnicast.media.rtcp.SourceDescription;
 import io.omnicast.media.rtp.RtpPacket;
 import io.omnicast.media.rtsp.RtspClient;
+import io.omnicast.media.rtsp.RtspException;
 import io.omnicast.media.rtsp.RtspResponse;
 import io.omnicast.media.sdp.H264TrackFormat;
 import io.omnicast.media.sdp.MediaDescription;
@@ -283,9 +284,8 @@ public final class ParentLink implements AutoCloseable {
             // DESCRIBE first. Only a parent that does not have the channel live yet (404) gets the DESCRIBE, which
             // waits for it.
             return setUp(knownSdp, true, resumeSequence).exceptionallyCompose(failure -> {
-                Throwable cause = failure instanceof java.util.concurrent.CompletionException
-                        && failure.getCause() != null ? failure.getCause() : failure;
-                return cause instanceof io.omnicast.media.rtsp.RtspException e && e.code() == 404 && !closed
+                Throwable cause = RtspClient.failureOf(failure);
+                return cause instanceof RtspException e && e.code() == 404 && !closed
                         ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
             });
         }).whenComplete((played, failure) -> loop.execute(() -> {
