@@ -212,13 +212,15 @@ class RtspClientTest {
         List<Boolean> onLoop = new CopyOnWriteArrayList<>();
         try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
                 RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
-            RtspResponse played = client.options().thenCompose(r -> {
+            // The chain is built on the event loop, so OPTIONS cannot be answered before its callback is attached:
+            // built on the test thread, a fast reply would run the first callback here instead of on the loop.
+            RtspResponse played = client.channel().eventLoop().submit(() -> client.options().thenCompose(r -> {
                 onLoop.add(client.channel().eventLoop().inEventLoop());
                 return client.setupUdp(client.url() + "/trackID=0", 0, false);
             }).thenCompose(r -> {
                 onLoop.add(client.channel().eventLoop().inEventLoop());
                 return client.setupUdp(client.url() + "/trackID=1", 1, false);
-            }).thenCompose(r -> client.play()).get(10, TimeUnit.SECONDS);
+            }).thenCompose(r -> client.play())).get(5, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
             assertEquals(200, played.code());
             assertEquals(List.of(true, true), onLoop, "SETUP was called from the event loop");
             assertEquals("l00p", client.session());
