@@ -218,8 +218,9 @@ public final class PeerNode implements AutoCloseable {
         int capacity = config.maxChildren().orElse(calculator.maxChildren(0));
         // The relay always runs so a person can watch this peer from 127.0.0.1; only a peer that takes children
         // announces it to the proxy.
-        relay = new RelayService(config, capacity, new TicketAdmission(() -> ticketVerifier, () -> nodeId), loop);
-        Warmup.run(relay, group, config, this::report);
+        Warmup.Admission admission = new Warmup.Admission(new TicketAdmission(() -> ticketVerifier, () -> nodeId));
+        relay = new RelayService(config, capacity, admission, loop);
+        Warmup.run(relay, admission, group, config, this::report);
         startupMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
         state = "ready";
     }

@@ -17,6 +17,8 @@ import io.omnicast.peer.proxy.ProxySession;
 import io.omnicast.peer.relay.RelayService;
 import io.omnicast.peer.stream.ParentLink;
 import io.omnicast.server.LocalPublisher;
+import io.omnicast.server.channel.ReaderAdmission;
+import io.omnicast.server.channel.TicketAdmission;
 import io.omnicast.uscp.UscpCodec;
 import io.omnicast.uscp.UscpException;
 import io.omnicast.uscp.UscpMessages;
@@ -37,6 +39,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -44,6 +47,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +74,8 @@ final class Warmup {
     /** Times the media warm-up plays its one-second clip (at nine times real time). */
     private static final int MEDIA_LOOPS = 10;
     private static final AtomicBoolean PROCESS_WARM = new AtomicBoolean();
+    /** The node id the warm-up's tickets name as the parent. */
+    private static final String WARMUP_NODE = "warmup-relay";
 
     private Warmup() {
     }
@@ -78,7 +84,7 @@ final class Warmup {
      * What the warm-up did: its duration, the RTP packets its first RTSP session played, and the logins that
      * completed against the stand-in proxy.
      */
-    record Result(long millis, int packetsPlayed, int logins) {
+    record Result(long millis, int packetsPlayed, int logins, int ticketsVerified) {
     }
 
     /**
@@ -87,7 +93,7 @@ final class Warmup {
      * @param config  the peer's configuration (the logins use it with the stand-in proxy's address)
      * @param reports what the logins report, as the real ones
      */
-    static Result run(RelayService relay, EventLoopGroup group, PeerConfig config,
+    static Result run(RelayService relay, Admission admission, EventLoopGroup group, PeerConfig config,
             Supplier<ProxyConnection.Report> reports) {
         long start = System.nanoTime();
         boolean first = PROCESS_WARM.compareAndSet(false, true);
@@ -97,17 +103,18 @@ final class Warmup {
         long t2 = System.nanoTime();
         int logins = key == null ? 0 : logins(group, key, config, reports, first ? LOGIN_ROUNDS : 1);
         long t3 = System.nanoTime();
-        int played = sessions(relay, group, first ? SESSION_ROUNDS : 1);
+        int played = sessions(relay, admission, key, group, first ? SESSION_ROUNDS : 1);
         long t4 = System.nanoTime();
         MediaWarmup.Result media = first ? MediaWarmup.run(relay, group.next(), config.playerMode(), MEDIA_LOOPS)
                 : new MediaWarmup.Result(0, 0);
         long end = System.nanoTime();
         long millis = TimeUnit.NANOSECONDS.toMillis(end - start);
         log.info("warm-up took {} ms: tickets {} ms, codec {} ms, {} logins {} ms, sessions {} ms ({} RTP packets "
-                + "in the first), media {} ms ({} access units sent, {} frames played)", millis,
-                (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins, (t3 - t2) / 1_000_000,
-                (t4 - t3) / 1_000_000, played, (end - t4) / 1_000_000, media.accessUnitsSent(), media.framesPlayed());
-        return new Result(millis, played, logins);
+                + "in the first, {} requests with a verified ticket), media {} ms ({} access units sent, {} frames "
+                + "played)", millis, (t1 - start) / 1_000_000, (t2 - t1) / 1_000_000, logins, (t3 - t2) / 1_000_000,
+                (t4 - t3) / 1_000_000, played, admission.ticketsVerified(), (end - t4) / 1_000_000,
+                media.accessUnitsSent(), media.framesPlayed());
+        return new Result(millis, played, logins, admission.ticketsVerified());
     }
 
     private static void codecOnEveryLoop(EventLoopGroup group, KeyPair key, int rounds) {
@@ -196,19 +203,70 @@ final class Warmup {
     }
 
     /**
-     * Whole sessions with our own relay: the relay publishes a synthetic stream (SPS, PPS and IDR-typed NAL units,
-     * one "frame" every 33 ms) on another channel, and links from 127.0.0.1 (no ticket needed) play it over UDP: the
-     * first until a few packets arrived, the others until the first (the relay sends from the latest keyframe at
-     * once): DESCRIBE, SETUP, PLAY, RTP and RTCP on both sides, as a join will use them. The packets the first
-     * session played.
+     * The relay's admission, which during the warm-up's sessions also admits the warm-up's own tickets for the
+     * warm-up's channel (and only that channel); everything else goes to the real admission.
      */
-    private static int sessions(RelayService relay, EventLoopGroup group, int rounds) {
+    static final class Admission implements ReaderAdmission {
+        private final ReaderAdmission real;
+        private volatile TicketAdmission warmup;
+        private volatile String warmupChannel;
+        private final AtomicInteger ticketsVerified = new AtomicInteger();
+
+        Admission(ReaderAdmission real) {
+            this.real = real;
+        }
+
+        @Override
+        public Optional<String> refuse(Request request) {
+            TicketAdmission w = warmup;
+            if (w == null || !request.channel().equals(warmupChannel)) {
+                return real.refuse(request);
+            }
+            Optional<String> refused = w.refuse(request);
+            if (refused.isEmpty() && request.query().containsKey("ticket")) {
+                ticketsVerified.incrementAndGet();
+            }
+            return refused;
+        }
+
+        /** Requests of the warm-up's sessions admitted with a verified ticket. */
+        int ticketsVerified() {
+            return ticketsVerified.get();
+        }
+
+        private void during(String channel, TicketVerifier verifier) {
+            warmupChannel = channel;
+            warmup = new TicketAdmission(() -> verifier, () -> WARMUP_NODE);
+        }
+
+        private void done() {
+            warmup = null;
+            warmupChannel = null;
+        }
+    }
+
+    /**
+     * Whole sessions with our own relay: the relay publishes a synthetic stream (SPS, PPS and IDR-typed NAL units,
+     * one "frame" every 33 ms; and an audio track, as the broadcasters' streams have) on another channel, and links
+     * play it over UDP with a ticket signed by the warm-up's key, which the relay verifies as it will a child's: the
+     * first until a few packets arrived, the others until the first (the relay sends from the latest keyframe at
+     * once): DESCRIBE, SETUP of both tracks, PLAY, RTP and RTCP on both sides, as a join will use them. The packets
+     * the first session played.
+     */
+    private static int sessions(RelayService relay, Admission admission, KeyPair key, EventLoopGroup group,
+            int rounds) {
         String channel = "warmup-" + Long.toHexString(System.nanoTime());
+        TicketSigner signer = null;
+        if (key != null) {
+            signer = new TicketSigner(key.getPrivate());
+            admission.during(channel, new TicketVerifier(key.getPublic()));
+        }
         LocalPublisher publisher;
         try {
             publisher = relay.publishOther(channel, SDP);
         } catch (RuntimeException e) {
             log.debug("session warm-up: cannot publish: {}", e.toString());
+            admission.done();
             return 0;
         }
         RtpPacketWriter writer = new RtpPacketWriter(0x5EED, 96, 1);
@@ -230,7 +288,7 @@ final class Warmup {
         try {
             for (int round = 0; round < rounds; round++) {
                 int wanted = round == 0 ? WANTED_PACKETS : 1;
-                int played = session(url, group, wanted);
+                int played = session(url, ticket(signer, channel), group, wanted);
                 if (round == 0) {
                     firstPlayed = played;
                 }
@@ -241,12 +299,27 @@ final class Warmup {
         } finally {
             feeder.cancel(false);
             publisher.close();
+            admission.done();
         }
         return firstPlayed;
     }
 
+    /** A ticket for one warm-up session, or "" (none: a loopback player's session) without Ed25519. */
+    private static String ticket(TicketSigner signer, String channel) {
+        if (signer == null) {
+            return "";
+        }
+        try {
+            return signer.sign(new Ticket("warmup-child", List.of(WARMUP_NODE), channel,
+                    Instant.now().plusSeconds(60)));
+        } catch (RuntimeException e) {
+            log.debug("session warm-up: cannot sign a ticket: {}", e.toString());
+            return "";
+        }
+    }
+
     /** One session from 127.0.0.1 until {@code wanted} RTP packets arrived; the packets that did. */
-    private static int session(String url, EventLoopGroup group, int wanted) {
+    private static int session(String url, String ticket, EventLoopGroup group, int wanted) {
         CountDownLatch packets = new CountDownLatch(wanted);
         ParentLink.Events counting = new ParentLink.Events() {
             @Override
@@ -261,7 +334,7 @@ final class Warmup {
         };
         ParentLink link = null;
         try {
-            link = ParentLink.open(new ParentRef("warmup", 0, url, ""), TransportMode.UDP, -1, group, counting, 30,
+            link = ParentLink.open(new ParentRef(WARMUP_NODE, 0, url, ticket), TransportMode.UDP, -1, group, counting, 30,
                     Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress()).get(3, TimeUnit.SECONDS);
             if (!packets.await(2, TimeUnit.SECONDS)) {
                 log.debug("session warm-up: only {} packets arrived", wanted - packets.getCount());
@@ -280,5 +353,6 @@ final class Warmup {
 
     private static final String SDP = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=warmup\r\nt=0 0\r\n"
             + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
-            + "a=fmtp:96 packetization-mode=1;profile-level-id=42e01e\r\na=control:streamid=0\r\n";
+            + "a=fmtp:96 packetization-mode=1;profile-level-id=42e01e\r\na=control:streamid=0\r\n"
+            + "m=audio 0 RTP/AVP 97\r\na=rtpmap:97 MPEG4-GENERIC/48000/2\r\na=control:streamid=1\r\n";
 }

@@ -7,9 +7,12 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.omnicast.peer.config.PeerConfig;
 import io.omnicast.peer.proxy.ProxyConnection;
 import io.omnicast.peer.relay.RelayService;
+import io.omnicast.server.channel.ReaderAdmission;
 import io.omnicast.server.channel.TicketAdmission;
 import io.omnicast.uscp.v1.Capacity;
 import io.omnicast.uscp.v1.Health;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -23,15 +26,22 @@ class WarmupTest {
         NioEventLoopGroup group = new NioEventLoopGroup(2);
         PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("alice").password("secret-pass")
                 .channel("demo").bind("127.0.0.1").maxChildren(0).build();
-        try (RelayService relay = new RelayService(config, 0, new TicketAdmission(() -> null, () -> null),
-                group.next())) {
+        // Not logged in: the real admission refuses every ticket, so only the warm-up's own can admit its sessions.
+        Warmup.Admission admission = new Warmup.Admission(new TicketAdmission(() -> null, () -> null));
+        try (RelayService relay = new RelayService(config, 0, admission, group.next())) {
             Capacity capacity = new Capacity();
             capacity.setMaxChildren(0);
             capacity.setUplinkKbps(10_000);
-            Warmup.Result result = Warmup.run(relay, group, config,
+            Warmup.Result result = Warmup.run(relay, admission, group, config,
                     () -> new ProxyConnection.Report(capacity, new Health()));
-            assertEquals(6, result.packetsPlayed(), "the session played from 127.0.0.1 without a ticket");
+            assertEquals(6, result.packetsPlayed(), "the first session played: " + result);
+            // the relay checks a session's ticket at DESCRIBE and at the SETUP that creates the session
+            assertTrue(result.ticketsVerified() >= 2, "the relay verified the sessions' tickets: " + result);
             assertTrue(result.logins() >= 1, "the proxy connection logged in to the stand-in proxy: " + result);
+            Optional<String> after = admission.refuse(new ReaderAdmission.Request("demo", "/127.0.0.5:40000",
+                    Map.of("ticket", "forged"), Map.of()));
+            assertEquals(Optional.of("not logged in to the proxy yet: cannot check tickets"), after,
+                    "after the warm-up the real admission decides");
             assertTrue(result.millis() < 10_000, result.toString());
             assertEquals(0, relay.readers(), "the warm-up readers are gone");
             // the relay still serves its own channel afterwards (the warm-up used another one)
