@@ -38,6 +38,7 @@ import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -124,12 +125,19 @@ public final class RtspClient implements AutoCloseable {
         DatagramChannel rtcp;
         InetSocketAddress serverRtp;
         InetSocketAddress serverRtcp;
+
+        void close() {
+            rtp.close();
+            rtcp.close();
+        }
     }
 
     private final Channel channel;
     private final String url;
     private final Options options;
     private final Map<Integer, UdpTrack> udpTracks = new HashMap<>();
+    /** Port pairs {@link #bindUdpAhead} bound for tracks before their SETUP; a SETUP over UDP takes its track's. */
+    private final Map<Integer, CompletableFuture<UdpTrack>> boundAhead = new ConcurrentHashMap<>();
     private final Queue<Pending> queue = new ArrayDeque<>();
     /** Sent and not answered yet, oldest first: a server answers in the order of the requests (RFC 2326 9.1). */
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
@@ -534,7 +542,35 @@ public final class RtspClient implements AutoCloseable {
      * Binds an even RTP port and the next one for RTCP on the connection's local address, without waiting: the
      * binds complete on the event loop, so this may be called from a reply callback on that loop.
      */
+    /**
+     * Binds the datagram port pairs of tracks 0 to {@code tracks - 1} now, one pair after the other, so that their
+     * SETUPs over UDP find them ready: called while a DESCRIBE is under way, the binding overlaps its round trip
+     * instead of following it. A pair no SETUP takes is closed with the connection; a pair that could not be bound
+     * is bound again at its SETUP.
+     */
+    public void bindUdpAhead(int tracks) {
+        CompletableFuture<?> previous = CompletableFuture.completedFuture(null);
+        for (int t = 0; t < tracks; t++) {
+            int track = t;
+            CompletableFuture<UdpTrack> pair = previous.handle((r, e) -> track).thenCompose(this::newUdpPair);
+            if (boundAhead.putIfAbsent(track, pair) != null) {
+                pair.thenAccept(UdpTrack::close);
+            }
+            previous = pair;
+        }
+    }
+
+    /** The RTP port bound ahead for {@code track} (for tests): waits for the binding. */
+    int rtpPortBoundAhead(int track) {
+        return boundAhead.get(track).join().rtp.localAddress().getPort();
+    }
+
     private CompletableFuture<UdpTrack> bindUdpPair(int track) {
+        CompletableFuture<UdpTrack> ahead = boundAhead.remove(track);
+        return ahead == null ? newUdpPair(track) : ahead.exceptionallyCompose(e -> newUdpPair(track));
+    }
+
+    private CompletableFuture<UdpTrack> newUdpPair(int track) {
         CompletableFuture<UdpTrack> result = new CompletableFuture<>();
         bindUdpPair(track, 0, result);
         return result;
@@ -571,10 +607,7 @@ public final class RtspClient implements AutoCloseable {
                 UdpTrack t = new UdpTrack();
                 t.rtp = rtp;
                 t.rtcp = (DatagramChannel) rtcpBound.channel();
-                channel.closeFuture().addListener(f -> {
-                    t.rtp.close();
-                    t.rtcp.close();
-                });
+                channel.closeFuture().addListener(f -> t.close());
                 result.complete(t);
             });
         });

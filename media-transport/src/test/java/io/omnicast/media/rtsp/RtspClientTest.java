@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -320,6 +321,32 @@ class RtspClientTest {
                     : "client_port="), seen.get(2).headers().get(RtspHeaderNames.TRANSPORT));
             assertEquals("p1pe", seen.get(4).headers().get(RtspHeaderNames.SESSION));
         }
+        server.close().sync();
+    }
+
+    @Test
+    void theSetupsOverUdpTakeThePortPairsBoundAheadDuringTheDescribe() throws Exception {
+        Channel server = pipelineServer(3, HttpResponseStatus.OK);
+        int port = ((InetSocketAddress) server.localAddress()).getPort();
+        try (RtspClient client = RtspClient.connect("rtsp://127.0.0.1:" + port + "/live/a",
+                RtspClient.Options.defaults(), group).get(5, TimeUnit.SECONDS)) {
+            CompletableFuture<RtspResponse> describing = client.describe();
+            client.bindUdpAhead(3); // one more than the stream has: the spare pair is closed with the connection
+            List<Integer> ahead = List.of(client.rtpPortBoundAhead(0), client.rtpPortBoundAhead(1));
+            assertTrue(RtspClient.supportsPipelinedRequests(describing.get(5, TimeUnit.SECONDS)));
+            RtspResponse played = client.setupAndPlay(List.of(new RtspClient.TrackSetup(client.url() + "/trackID=0",
+                    0), new RtspClient.TrackSetup(client.url() + "/trackID=1", 1)), false,
+                    java.util.Map.of(RtspHeaderNames.RANGE, "npt=0.000-")).get(5, TimeUnit.SECONDS);
+            assertEquals(200, played.code());
+            for (int track = 0; track < 2; track++) {
+                int rtp = ahead.get(track);
+                assertEquals(0, rtp % 2, "an even RTP port");
+                assertTrue(seen.get(1 + track).headers().get(RtspHeaderNames.TRANSPORT).contains("client_port="
+                        + rtp + "-" + (rtp + 1)), seen.get(1 + track).headers().get(RtspHeaderNames.TRANSPORT));
+            }
+        }
+        assertEquals(List.of("DESCRIBE", "SETUP", "SETUP", "PLAY"), seen.stream().map(r -> r.method().name())
+                .toList());
         server.close().sync();
     }
 

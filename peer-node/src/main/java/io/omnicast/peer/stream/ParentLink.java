@@ -312,7 +312,12 @@ public final class ParentLink implements AutoCloseable {
 
     /** DESCRIBE, then the set-up of what it described: pipelined when the parent says it can take that. */
     private CompletableFuture<RtspResponse> describeAndSetUp(int resumeSequence) {
-        return client.describe().thenCompose(described -> setUp(described.body(),
+        CompletableFuture<RtspResponse> describing = client.describe();
+        if (transport == TransportMode.UDP) {
+            // A channel has a video and an audio track as a rule: their ports are bound during the round trip.
+            client.bindUdpAhead(2);
+        }
+        return describing.thenCompose(described -> setUp(described.body(),
                 RtspClient.supportsPipelinedRequests(described), resumeSequence));
     }
 
