@@ -334,8 +334,9 @@ final class Warmup {
         };
         ParentLink link = null;
         try {
-            link = ParentLink.open(new ParentRef(WARMUP_NODE, 0, url, ticket), TransportMode.UDP, -1, group, counting, 30,
-                    Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress()).get(3, TimeUnit.SECONDS);
+            link = ParentLink.open(new ParentRef(WARMUP_NODE, 0, url, ticket), TransportMode.UDP, -1, group,
+                    counting, 30, Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress())
+                    .get(3, TimeUnit.SECONDS);
             if (!packets.await(2, TimeUnit.SECONDS)) {
                 log.debug("session warm-up: only {} packets arrived", wanted - packets.getCount());
             }

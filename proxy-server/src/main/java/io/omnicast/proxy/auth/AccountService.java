@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,7 @@ public final class AccountService {
     private final PasswordPolicy policy;
     private final LoginThrottle throttle;
     private final CredentialCache cache;
+    private final AtomicLong passwordChecks = new AtomicLong();
     /** Hashed once so that a login for an unknown user costs as much as one for a known user. */
     private final String decoyHash;
     /**
@@ -68,6 +70,11 @@ public final class AccountService {
         return account;
     }
 
+    /** Logins that needed the PBKDF2 check (credentials not in the cache) since the start. */
+    public long passwordChecks() {
+        return passwordChecks.get();
+    }
+
     /**
      * Checks credentials from {@code address}. AUTH_FAILED for an unknown user or a wrong password (not told
      * apart), RATE_LIMITED while the address is locked out.
@@ -83,6 +90,7 @@ public final class AccountService {
             throttle.succeeded(address);
             return account.get();
         }
+        passwordChecks.incrementAndGet();
         boolean ok = hasher.verify(password, account.map(Account::passwordHash).orElse(decoyHash))
                 && account.isPresent();
         if (!ok) {
