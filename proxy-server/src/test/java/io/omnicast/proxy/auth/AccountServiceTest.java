@@ -89,6 +89,19 @@ class AccountServiceTest {
     }
 
     @Test
+    void countsTheLoginsThatNeededThePasswordCheck() throws AuthException {
+        accounts.create("hugo", "a-long-passphrase", "viewer");
+        accounts.authenticate("hugo", "a-long-passphrase", "x");
+        accounts.authenticate("hugo", "a-long-passphrase", "x");
+        assertEquals(1, accounts.passwordChecks(), "the second login found the verified credentials in the cache");
+        clock.addAndGet(Duration.ofMinutes(2).toNanos());
+        accounts.authenticate("hugo", "a-long-passphrase", "x");
+        assertEquals(2, accounts.passwordChecks(), "checked again once the cache expired");
+        assertThrows(AuthException.class, () -> accounts.authenticate("hugo", "a-wrong-passphrase", "x"));
+        assertEquals(3, accounts.passwordChecks(), "a wrong password is checked too");
+    }
+
+    @Test
     void credentialCacheNeverAcceptsAnotherPassword() throws AuthException {
         accounts.create("gina", "a-long-passphrase", "viewer");
         accounts.authenticate("gina", "a-long-passphrase", "x");
