@@ -52,15 +52,19 @@ class PaperIT {
         }
         assertTrue(parallel.get(2).split(",")[2].equals("2"), "children sit at hop 2: " + parallel);
 
-        // serial: every join of both rounds measured, hops 1..5, each part present and adding up to Tconnection
+        // serial: every join of both rounds measured, hops 1..5, each part present and adding up to Tconnection;
+        // round 1 made the proxy check every password (first logins), round 2 found them in its cache
         List<String> joins = Files.readAllLines(run.resolve("joins.csv"));
+        assertEquals("round,first_login,user,hop,proxy_ms,rtsp_ms,first_packet_ms,decode_ms,tconnection_ms",
+                joins.get(0));
         assertEquals(1 + 2 * 5, joins.size(), joins.toString());
         for (int i = 1; i < joins.size(); i++) {
             String[] f = joins.get(i).split(",");
-            assertEquals(String.valueOf((i - 1) % 5 + 1), f[2], "hop of " + joins.get(i));
-            long parts = Long.parseLong(f[3]) + Long.parseLong(f[4]) + Long.parseLong(f[5]) + Long.parseLong(f[6]);
-            long total = Long.parseLong(f[7]);
-            assertTrue(Long.parseLong(f[3]) > 0 && total >= parts && total <= parts + 50, joins.get(i));
+            assertEquals(String.valueOf(i <= 5), f[1], "first login of " + joins.get(i));
+            assertEquals(String.valueOf((i - 1) % 5 + 1), f[3], "hop of " + joins.get(i));
+            long parts = Long.parseLong(f[4]) + Long.parseLong(f[5]) + Long.parseLong(f[6]) + Long.parseLong(f[7]);
+            long total = Long.parseLong(f[8]);
+            assertTrue(Long.parseLong(f[4]) > 0 && total >= parts && total <= parts + 50, joins.get(i));
         }
 
         // recovery: a graceful leave and a SIGKILL per round, each orphan back on the stream with nothing lost
