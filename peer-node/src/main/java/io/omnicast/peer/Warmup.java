@@ -207,9 +207,12 @@ final class Warmup {
      * warm-up's channel (and only that channel); everything else goes to the real admission.
      */
     static final class Admission implements ReaderAdmission {
+        /** The warm-up's channel and the admission of its tickets, while its sessions run. */
+        private record During(String channel, TicketAdmission admission) {
+        }
+
         private final ReaderAdmission real;
-        private volatile TicketAdmission warmup;
-        private volatile String warmupChannel;
+        private volatile During during;
         private final AtomicInteger ticketsVerified = new AtomicInteger();
 
         Admission(ReaderAdmission real) {
@@ -218,11 +221,11 @@ final class Warmup {
 
         @Override
         public Optional<String> refuse(Request request) {
-            TicketAdmission w = warmup;
-            if (w == null || !request.channel().equals(warmupChannel)) {
+            During d = during;
+            if (d == null || !request.channel().equals(d.channel())) {
                 return real.refuse(request);
             }
-            Optional<String> refused = w.refuse(request);
+            Optional<String> refused = d.admission().refuse(request);
             if (refused.isEmpty() && request.query().containsKey("ticket")) {
                 ticketsVerified.incrementAndGet();
             }
@@ -235,13 +238,11 @@ final class Warmup {
         }
 
         private void during(String channel, TicketVerifier verifier) {
-            warmupChannel = channel;
-            warmup = new TicketAdmission(() -> verifier, () -> WARMUP_NODE);
+            during = new During(channel, new TicketAdmission(() -> verifier, () -> WARMUP_NODE));
         }
 
         private void done() {
-            warmup = null;
-            warmupChannel = null;
+            during = null;
         }
     }
 
