@@ -237,4 +237,41 @@ class UscpCodecTest {
         }
         return message;
     }
+
+    @Test
+    void channelDescriptionsTravelInLoginAndReStreamingConnectionWithTheirText() throws Exception {
+        String sdp = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=demo & <test>\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
+                + "a=rtpmap:96 H264/90000\r\na=control:trackID=0\r\n";
+        Login login = codec.decode(Unpooled.wrappedBuffer(("<Login " + NS + " requestId=\"o-1\" clientVersion=\"0.1.0\"><Credentials>"
+                + "<User>origin</User><Password>secret-secret</Password></Credentials><Role>origin</Role>"
+                + "<Channel>demo</Channel><RelayEndpoint host=\"127.0.0.1\" port=\"8554\"/>"
+                + "<Description channel=\"demo\">x</Description></Login>").getBytes(StandardCharsets.UTF_8)),
+                Login.class);
+        assertEquals("demo", login.getDescription().get(0).getChannel());
+        assertEquals("x", login.getDescription().get(0).getValue());
+
+        io.omnicast.uscp.v1.ReStreamingConnection placement = new io.omnicast.uscp.v1.ReStreamingConnection();
+        placement.setChannel("demo");
+        placement.setNodeId("n-1");
+        placement.setHopCount(1);
+        io.omnicast.uscp.v1.Parent parent = new io.omnicast.uscp.v1.Parent();
+        parent.setNodeId("o-1");
+        parent.setHopCount(0);
+        parent.setRtspUrl("rtsp://127.0.0.1:8554/live/demo");
+        parent.setTicket("eyJjIjoibi0xOCJ9.c2lnbmF0dXJlLWJ5dGVz");
+        placement.setParent(parent);
+        placement.setReason(io.omnicast.uscp.v1.PlacementReason.JOIN);
+        placement.setDescription(sdp);
+        io.omnicast.uscp.v1.ReStreamingConnection back = assertInstanceOf(
+                io.omnicast.uscp.v1.ReStreamingConnection.class, codec.decode(codec.encode(placement)));
+        // XML reads CR LF as LF: the text arrives line for line, and the receiver restores CRLF.
+        assertEquals(sdp.replace("\r\n", "\n"), back.getDescription().replace("\r\n", "\n"));
+    }
+
+    @Test
+    void descriptionLongerThanTheSchemaAllowsIsInvalid() {
+        String xml = "<NodeInformation " + NS + " requestId=\"b-1\"><Description channel=\"demo\">"
+                + "a".repeat(8193) + "</Description></NodeInformation>";
+        assertEquals(ErrorCode.INVALID_MESSAGE, refused(xml).code());
+    }
 }
