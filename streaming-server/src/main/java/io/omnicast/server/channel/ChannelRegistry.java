@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -20,15 +20,19 @@ public final class ChannelRegistry {
     private final ServerConfig config;
     private final Supplier<EventExecutor> executors;
     private final LatencyRecorder firstPacketLatency = new LatencyRecorder(4096);
-    private final Consumer<String> claimed;
+    private final BiConsumer<String, String> claimed;
 
     /** {@code executors} picks the event loop that will own a new channel. */
     public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors) {
-        this(config, executors, name -> { });
+        this(config, executors, (name, description) -> { });
     }
 
-    /** As above; {@code claimed} hears the name of every channel a publisher claims (e.g. to register it). */
-    public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors, Consumer<String> claimed) {
+    /**
+     * As above; {@code claimed} hears the name of every channel a publisher claims and the description its readers
+     * get (e.g. to register it with the proxy).
+     */
+    public ChannelRegistry(ServerConfig config, Supplier<EventExecutor> executors,
+            BiConsumer<String, String> claimed) {
         this.config = config;
         this.executors = executors;
         this.claimed = claimed;
@@ -50,7 +54,7 @@ public final class ChannelRegistry {
             return Optional.empty();
         }
         fresh.executor().execute(() -> fresh.attach(publisher, sdp));
-        claimed.accept(name);
+        claimed.accept(name, sdp.describeToReaders());
         return Optional.of(fresh);
     }
 

@@ -3,6 +3,7 @@ package io.omnicast.server.channel;
 import io.omnicast.media.MediaFormatException;
 import io.omnicast.media.sdp.MediaDescription;
 import io.omnicast.media.sdp.RtpMap;
+import io.omnicast.media.sdp.SdpChecksum;
 import io.omnicast.media.sdp.SdpParser;
 import io.omnicast.media.sdp.SdpTypes.Attribute;
 import io.omnicast.media.sdp.SdpTypes.Connection;
@@ -24,10 +25,14 @@ public final class PublishedSdp {
 
     private final SessionDescription session;
     private final List<MediaTrack> tracks;
+    private final String readers;
+    private final String readersChecksum;
 
     private PublishedSdp(SessionDescription session, List<MediaTrack> tracks) {
         this.session = session;
         this.tracks = List.copyOf(tracks);
+        this.readers = render();
+        this.readersChecksum = SdpChecksum.of(readers);
     }
 
     /** Parses an announced SDP; fails with {@link IllegalArgumentException} saying what is wrong. */
@@ -117,6 +122,15 @@ public final class PublishedSdp {
 
     /** The SDP readers get: the publisher's media, our controls, {@code c=IN IP4 0.0.0.0}. */
     public String describeToReaders() {
+        return readers;
+    }
+
+    /** {@link SdpChecksum#of} {@link #describeToReaders()}: what a PLAY reply names. */
+    public String readersChecksum() {
+        return readersChecksum;
+    }
+
+    private String render() {
         List<Attribute> sessionAttributes = new ArrayList<>();
         sessionAttributes.add(new Attribute("control", "*"));
         for (Attribute a : session.attributes()) {

@@ -35,17 +35,18 @@ public final class OriginRegistrations implements AutoCloseable {
         this.rtsp = new InetSocketAddress(config.advertisedHost(), port);
     }
 
-    /** Registers {@code channel} with the proxy unless it already is. */
-    public void serve(String channel) {
+    /**
+     * Registers {@code channel} with the proxy unless it already is, with {@code description}, what its readers get
+     * (a registered channel whose publisher announced again tells the proxy its new description).
+     */
+    public void serve(String channel, String description) {
         if (closed || rtsp == null) {
             return;
         }
-        sessions.computeIfAbsent(channel, c -> {
-            OriginSession s = new OriginSession(proxy, config.originUser(), config.originPassword(), c, rtsp,
-                    config.originMaxChildren(), group);
-            s.start();
-            return s;
-        });
+        OriginSession session = sessions.computeIfAbsent(channel, c -> new OriginSession(proxy, config.originUser(),
+                config.originPassword(), c, rtsp, config.originMaxChildren(), group));
+        session.describe(description);
+        session.start();
     }
 
     /** The registration of {@code channel}, if it was announced. */

@@ -16,6 +16,7 @@ import io.omnicast.uscp.netty.UscpMessageDecoder;
 import io.omnicast.uscp.netty.UscpMessageEncoder;
 import io.omnicast.uscp.ticket.TicketVerifier;
 import io.omnicast.uscp.v1.Capacity;
+import io.omnicast.uscp.v1.ChannelDescription;
 import io.omnicast.uscp.v1.Credentials;
 import io.omnicast.uscp.v1.ERROR;
 import io.omnicast.uscp.v1.Endpoint;
@@ -44,6 +45,8 @@ public final class OriginSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OriginSession.class);
     private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+    /** The longest description USCP's schema takes ({@code SessionDescription}). */
+    static final int MAX_DESCRIPTION_CHARS = 8192;
     /** The USCP client version this origin announces. */
     public static final String CLIENT_VERSION = "0.1.0";
 
@@ -62,6 +65,12 @@ public final class OriginSession implements AutoCloseable {
     private volatile String nodeId;
     private volatile int logins;
     private volatile TicketVerifier ticketVerifier;
+    /** What the channel's readers get from DESCRIBE, or null; sent with the login and when it changes. */
+    private volatile String description;
+    private boolean started;
+    private ChannelHandlerContext loggedIn;
+    /** The description this connection's proxy session has (sent with its Login or since), or null. */
+    private String announced;
 
     /**
      * @param rtsp        where peers reach the streaming server's RTSP port
@@ -78,8 +87,60 @@ public final class OriginSession implements AutoCloseable {
         this.loop = group.next();
     }
 
+    /** Connects and logs in (once; later calls do nothing). */
     public void start() {
-        loop.execute(this::connect);
+        loop.execute(() -> {
+            if (!started) {
+                started = true;
+                connect();
+            }
+        });
+    }
+
+    /**
+     * The channel's description as its readers get it: sent with the next login, and at once (in a
+     * {@code NodeInformation}) when logged in already and it changed. A description longer than USCP takes is left
+     * out (joining viewers then ask their parent with DESCRIBE).
+     */
+    public void describe(String sdp) {
+        String fitting = sdp != null && sdp.length() <= MAX_DESCRIPTION_CHARS ? sdp : null;
+        if (sdp != null && fitting == null) {
+            log.warn("origin {} for {}: the channel's description has {} characters, more than USCP carries ({}); "
+                    + "viewers will ask for it with DESCRIBE", user, channel, sdp.length(), MAX_DESCRIPTION_CHARS);
+        }
+        loop.execute(() -> {
+            if (java.util.Objects.equals(fitting, description)) {
+                return;
+            }
+            description = fitting;
+            announceDescription();
+        });
+    }
+
+    /** Sends the description in a NodeInformation when logged in and the proxy has another (or none). */
+    private void announceDescription() {
+        ChannelHandlerContext ctx = loggedIn;
+        String current = description;
+        if (ctx == null || current == null || current.equals(announced) || !ctx.channel().isActive()) {
+            return;
+        }
+        NodeInformation info = new NodeInformation();
+        info.setRequestId("o-" + (++nextRequest));
+        info.getDescription().add(channelDescription(current));
+        ctx.writeAndFlush(info);
+        announced = current;
+    }
+
+    /** The channel's description as last announced, or null. */
+    public String description() {
+        return description;
+    }
+
+    private ChannelDescription channelDescription(String sdp) {
+        ChannelDescription d = new ChannelDescription();
+        d.setChannel(channel);
+        d.setValue(sdp);
+        return d;
     }
 
     /** The origin's node id from the latest login, or null. */
@@ -178,6 +239,10 @@ public final class OriginSession implements AutoCloseable {
             login.getChannel().add(channel);
             login.setRelayEndpoint(endpoint);
             login.setCapacity(capacity());
+            announced = description;
+            if (announced != null) {
+                login.getDescription().add(channelDescription(announced));
+            }
             ctx.writeAndFlush(login);
         }
 
@@ -193,6 +258,8 @@ public final class OriginSession implements AutoCloseable {
                     }
                 }
                 nodeId = ok.getSession().getNodeId();
+                loggedIn = ctx;
+                announceDescription(); // it changed while the login was under way
                 logins++;
                 backoff = MIN_BACKOFF;
                 long interval = Math.max(100, ok.getSession().getBeatIntervalMs());
@@ -216,6 +283,9 @@ public final class OriginSession implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (loggedIn == ctx) {
+                loggedIn = null;
+            }
             if (beat != null) {
                 beat.cancel(false);
                 beat = null;

@@ -24,6 +24,7 @@ import io.omnicast.media.rtsp.RtspResponses;
 import io.omnicast.media.rtsp.RtspSessionHeader;
 import io.omnicast.media.rtsp.RtspTransport;
 import io.omnicast.media.rtsp.RtspUrl;
+import io.omnicast.media.sdp.SdpChecksum;
 import io.omnicast.server.ServerConfig;
 import io.omnicast.server.channel.LiveChannel;
 import io.omnicast.server.channel.PublishedSdp;
@@ -601,6 +602,8 @@ final class RtspConnection extends SimpleChannelInboundHandler<Object> {
             }
             FullHttpResponse r = ok(retained, session);
             r.headers().set(RtspHeaderNames.RANGE, "npt=0.000-");
+            // A child that set up from a description it got elsewhere (the proxy's, its old parent's) checks it.
+            r.headers().set(SdpChecksum.HEADER, session.channel.sdp().readersChecksum());
             if (!entries.isEmpty()) {
                 r.headers().set(RtspHeaderNames.RTP_INFO, new RtpInfo(entries).format());
             }

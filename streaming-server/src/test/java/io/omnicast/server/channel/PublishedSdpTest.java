@@ -59,6 +59,17 @@ class PublishedSdpTest {
     }
 
     @Test
+    void aRelayServesTheDescriptionItGotUnchangedSoItsChecksumHoldsAlongTheChain() {
+        PublishedSdp origin = PublishedSdp.parse(FFMPEG_ANNOUNCE);
+        PublishedSdp hop1 = PublishedSdp.parse(origin.describeToReaders());
+        PublishedSdp hop2 = PublishedSdp.parse(hop1.describeToReaders());
+        assertEquals(origin.describeToReaders(), hop1.describeToReaders());
+        assertEquals(origin.describeToReaders(), hop2.describeToReaders());
+        assertEquals(origin.readersChecksum(), hop2.readersChecksum());
+        assertEquals(io.omnicast.media.sdp.SdpChecksum.of(origin.describeToReaders()), origin.readersChecksum());
+    }
+
+    @Test
     void refusesMalformedDescriptions() {
         assertThrows(IllegalArgumentException.class, () -> PublishedSdp.parse("hello"));
         assertThrows(IllegalArgumentException.class, () -> PublishedSdp.parse("v=0\r\nm=video nonsense\r\n"));

@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.omnicast.media.rtsp.RtspClient;
 import io.omnicast.media.rtsp.RtspException;
 import io.omnicast.media.rtsp.RtspResponse;
+import io.omnicast.media.sdp.SdpChecksum;
 import io.omnicast.proxy.ProxyServer;
 import io.omnicast.proxy.config.ProxyConfig;
 import io.omnicast.server.ServerConfig;
@@ -186,5 +187,31 @@ class OriginRegistrationIT {
                 from("127.0.0.7"));
 
         play(url, from("127.0.0.1"));
+    }
+
+    @Test
+    void joiningViewersGetTheChannelsDescriptionAndPlayRepliesNameItsChecksum() throws Exception {
+        String described;
+        try (RtspClient c = RtspClient.connect(url, from("127.0.0.1"), group).get(10, TimeUnit.SECONDS)) {
+            RtspResponse describe = c.describe().get(10, TimeUnit.SECONDS);
+            described = describe.body();
+            c.setupTcp(RtspClient.resolveControl(describe.header("Content-Base"), "trackID=0"), 0, false)
+                    .get(10, TimeUnit.SECONDS);
+            RtspResponse play = c.play().get(10, TimeUnit.SECONDS);
+            assertEquals(SdpChecksum.of(described), play.header(SdpChecksum.HEADER));
+        }
+        assertEquals(described, SdpChecksum.withCrlf(placeViewer().getDescription()),
+                "the placement carries what DESCRIBE answers, line for line");
+
+        // the publisher announced a new description: the origin tells the proxy, later placements carry it
+        String newer = described.replace("\r\nt=", "\r\ni=announced again\r\nt=");
+        server.origin(CHANNEL).orElseThrow().describe(newer);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        String placed = placeViewer().getDescription();
+        while (!newer.equals(SdpChecksum.withCrlf(placed)) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            placed = placeViewer().getDescription();
+        }
+        assertEquals(newer, SdpChecksum.withCrlf(placed));
     }
 }
