@@ -31,6 +31,8 @@ public final class ChannelOwner {
     private final ProxyServices services;
     private ChannelTree tree;
     private TopologyEngine engine;
+    /** The channel's SDP as an origin last announced it (null: none did); joining viewers get it. */
+    private volatile String description;
 
     /** The answer to a join or a failure report: an order, or an error. */
     public record Outcome(PlacementOrder order, ErrorCode error, String message) {
@@ -86,6 +88,25 @@ public final class ChannelOwner {
     }
 
     // ------------------------------------------------------------------------------------------ origins
+
+    /**
+     * The channel's session description as {@code origin} announced it (in its Login or a NodeInformation).
+     * Placements made from now on carry it; a channel with several origins keeps the latest one (a viewer whose
+     * parent serves another checks that in the PLAY reply and asks for it).
+     */
+    void describe(Session origin, String sdp) {
+        String previous = description;
+        description = sdp;
+        if (!sdp.equals(previous)) {
+            LOG.info("channel {}: description from origin {} ({} characters)", channel, origin.nodeId(),
+                    sdp.length());
+        }
+    }
+
+    /** The channel's description as last announced, or null. */
+    public String description() {
+        return description;
+    }
 
     void addOrigin(Session origin) {
         executor.execute(() -> {
@@ -277,7 +298,8 @@ public final class ChannelOwner {
         for (Node b : d.backups()) {
             backups.add(ref(b));
         }
-        return new PlacementOrder(channel, d.node().id(), d.node().hopCount(), ref(d.parent()), backups);
+        return new PlacementOrder(channel, d.node().id(), d.node().hopCount(), ref(d.parent()), backups,
+                description);
     }
 
     private ParentRef ref(Node node) {

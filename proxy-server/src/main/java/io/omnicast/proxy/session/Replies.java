@@ -93,6 +93,7 @@ public final class Replies {
         }
         if (withSession) {
             message.setSession(session(order.nodeId()));
+            message.setDescription(order.description()); // a joining viewer skips the DESCRIBE
         }
         return message;
     }

@@ -13,6 +13,7 @@ import io.omnicast.uscp.UscpMessages;
 import io.omnicast.uscp.netty.UscpDecoderException;
 import io.omnicast.uscp.netty.UscpFramingException;
 import io.omnicast.uscp.v1.Capacity;
+import io.omnicast.uscp.v1.ChannelDescription;
 import io.omnicast.uscp.v1.Endpoint;
 import io.omnicast.uscp.v1.ErrorCode;
 import io.omnicast.uscp.v1.Login;
@@ -213,7 +214,8 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
             String nodeId = services.nodeIds().nextIfReserved(origin ? "o" : "n");
             if (nodeId != null) {
                 if (origin) {
-                    startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity());
+                    startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity(),
+                            login.getDescription());
                 } else {
                     startViewer(rid, nodeId, user, channels.get(0), login.getRelayEndpoint(), login.getCapacity(),
                             start);
@@ -231,7 +233,8 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                 String nodeId = services.nodeIds().next(origin ? "o" : "n");
                 ctx.executor().execute(() -> {
                     if (origin) {
-                        startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity());
+                        startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity(),
+                            login.getDescription());
                     } else {
                         startViewer(rid, nodeId, user, channels.get(0), login.getRelayEndpoint(), login.getCapacity(),
                                 start);
@@ -384,7 +387,7 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void startOrigin(String rid, String nodeId, String user, List<String> channels, Endpoint relay,
-            Capacity capacity) {
+            Capacity capacity, List<ChannelDescription> descriptions) {
         Session origin = new Session(nodeId, user, Session.Role.ORIGIN, channels, relay.getHost(), relay.getPort(),
                 capacity == null ? 0 : capacity.getMaxChildren(), capacity == null ? 0 : capacity.getUplinkKbps(),
                 ctx.channel());
@@ -393,9 +396,22 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
         for (String channel : channels) {
             services.channelOrCreate(channel).addOrigin(origin);
         }
+        describe(origin, descriptions);
         ctx.writeAndFlush(services.replies().okWithSession(rid, nodeId));
         LOG.info("origin {} serves {} at {}:{}", origin, channels, relay.getHost(), relay.getPort());
         done();
+    }
+
+    /** Hands an origin's channel descriptions to their channels; one for a channel it does not serve is ignored. */
+    private void describe(Session origin, List<ChannelDescription> descriptions) {
+        for (ChannelDescription d : descriptions) {
+            ChannelOwner owner = origin.channels().contains(d.getChannel()) ? services.channel(d.getChannel()) : null;
+            if (owner == null) {
+                LOG.warn("{}: description for channel '{}', which it does not serve, ignored", who(), d.getChannel());
+                continue;
+            }
+            owner.describe(origin, d.getValue());
+        }
     }
 
     // ------------------------------------------------------------------------------------------ in session
@@ -408,6 +424,13 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
         }
         if (info.getHealth() != null) {
             session.health(info.getHealth());
+        }
+        if (!info.getDescription().isEmpty()) {
+            if (session.role() != Session.Role.ORIGIN) {
+                error(info.getRequestId(), ErrorCode.INVALID_MESSAGE, "only an origin describes channels");
+                return;
+            }
+            describe(session, info.getDescription());
         }
         Capacity capacity = info.getCapacity();
         if (capacity != null && (capacity.getMaxChildren() != session.maxChildren()

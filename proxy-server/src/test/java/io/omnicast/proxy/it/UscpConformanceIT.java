@@ -85,6 +85,70 @@ class UscpConformanceIT {
     }
 
     @Test
+    void anOriginsChannelDescriptionReachesJoiningViewersAndANewOneReplacesIt() throws Exception {
+        fixture.account("origin-d", "origin");
+        UscpTestClient origin = fixture.client();
+        Login login = UscpTestClient.login("origin-d", ProxyFixture.PASSWORD, Role.ORIGIN, "described", "127.0.0.1",
+                8554, 4);
+        login.getDescription().add(description("described", sdp("first")));
+        login.getDescription().add(description("elsewhere", sdp("not-served-here")));
+        origin.send(login);
+        assertNotNull(origin.next(OK.class).getSession());
+        origin.startBeating(ProxyFixture.BEAT.dividedBy(2));
+
+        fixture.account("describe-1", "viewer");
+        UscpTestClient first = fixture.client();
+        first.send(UscpTestClient.login("describe-1", ProxyFixture.PASSWORD, Role.VIEWER, "described", null, 0, 0));
+        ReStreamingConnection joined = first.next(ReStreamingConnection.class);
+        assertEquals(sdp("first").replace("\r\n", "\n"), joined.getDescription().replace("\r\n", "\n"),
+                "the origin's description, not the one for a channel it does not serve");
+
+        // the publisher announced again: the origin's next NodeInformation carries the new description
+        io.omnicast.uscp.v1.NodeInformation update = UscpTestClient.nodeInformation(4);
+        update.getDescription().add(description("described", sdp("second")));
+        origin.send(update);
+        origin.next(OK.class);
+        fixture.account("describe-2", "viewer");
+        UscpTestClient second = fixture.client();
+        second.send(UscpTestClient.login("describe-2", ProxyFixture.PASSWORD, Role.VIEWER, "described", null, 0,
+                0));
+        assertTrue(second.next(ReStreamingConnection.class).getDescription().contains("s=second"));
+
+        // only an origin describes a channel
+        io.omnicast.uscp.v1.NodeInformation bogus = UscpTestClient.nodeInformation(null);
+        bogus.getDescription().add(description("described", sdp("from-a-viewer")));
+        second.send(bogus);
+        expectError(second, ErrorCode.INVALID_MESSAGE);
+        fixture.account("describe-3", "viewer");
+        UscpTestClient third = fixture.client();
+        third.send(UscpTestClient.login("describe-3", ProxyFixture.PASSWORD, Role.VIEWER, "described", null, 0, 0));
+        assertTrue(third.next(ReStreamingConnection.class).getDescription().contains("s=second"));
+
+        // a channel whose origin sent none: no description, the viewer asks its parent
+        assertNull(bystanderPlacementDescription());
+    }
+
+    private static String sdp(String name) {
+        return "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=" + name + "\r\nt=0 0\r\nm=video 0 RTP/AVP 96\r\n"
+                + "a=rtpmap:96 H264/90000\r\na=control:trackID=0\r\n";
+    }
+
+    private static io.omnicast.uscp.v1.ChannelDescription description(String channel, String sdp) {
+        io.omnicast.uscp.v1.ChannelDescription d = new io.omnicast.uscp.v1.ChannelDescription();
+        d.setChannel(channel);
+        d.setValue(sdp);
+        return d;
+    }
+
+    /** The description in a fresh viewer's placement on "demo", whose origin sent none. */
+    private static String bystanderPlacementDescription() throws Exception {
+        fixture.account("describe-4", "viewer");
+        UscpTestClient c = fixture.client();
+        c.send(UscpTestClient.login("describe-4", ProxyFixture.PASSWORD, Role.VIEWER, "demo", null, 0, 0));
+        return c.next(ReStreamingConnection.class).getDescription();
+    }
+
+    @Test
     void subscriptionWithChannelJoinsAndDuplicatesOrWeakPasswordsAreRefused() throws Exception {
         UscpTestClient c = fixture.client();
         c.send(UscpTestClient.subscription("joiner", "another-passphrase", "demo", null, 0, 0));
