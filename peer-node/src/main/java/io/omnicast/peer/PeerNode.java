@@ -129,6 +129,10 @@ public final class PeerNode implements AutoCloseable {
     private volatile String state = "starting";
     private volatile String nodeId;
     private volatile int hopCount = -1;
+    /** The channel's SDP from the proxy's placement (null: none came; the link asks its parent). Loop only. */
+    private String channelDescription;
+    /** Whether the join's session set-up asked the parent with DESCRIBE; null until it is set up. */
+    private volatile Boolean joinDescribed;
     private volatile ParentLink current;
     private ParentLink opening;
     private String openingFor;
@@ -271,6 +275,9 @@ public final class PeerNode implements AutoCloseable {
         hopCount = placement.hopCount();
         nodeId = placement.nodeId();
         backups = placement.backups();
+        if (placement.description() != null) {
+            channelDescription = placement.description();
+        }
         ParentLink link = current;
         if (placement.pushed() && link != null && !link.parent().nodeId().equals(placement.parent().nodeId())
                 && !recoveringFrom(link.parent())) {
@@ -298,8 +305,9 @@ public final class PeerNode implements AutoCloseable {
         log.info("peer {}: connecting to parent {} at {} (resume at {})", nodeId, parent.nodeId(), parent.rtspUrl(),
                 resume);
         state = current == null ? "connecting" : "recovering";
-        // A fail-over knows the channel's description already (every node relays the origin's unchanged).
-        String knownSdp = current == null ? null : current.sdpText();
+        // The channel's description is known: a fail-over has the old parent's (every node relays the origin's
+        // unchanged), a join the proxy's copy of the origin's. The link then sets up without a DESCRIBE.
+        String knownSdp = current == null ? channelDescription : current.sdpText();
         ParentLink.open(parent, transport, resume, loop, events, config.rtpTimeoutFrames(),
                 config.udpFallbackTimeout(), rtcpSsrc, config.user() + "@" + config.bindAddress().getHostAddress(),
                 config.bindAddress(), knownSdp).whenComplete((opened, failure) -> runOnLoop(() -> {
@@ -329,6 +337,7 @@ public final class PeerNode implements AutoCloseable {
                                 e.getMessage());
                     }
                     if (rtspMs < 0) {
+                        joinDescribed = opened.described();
                         ParentLink.Timing timing = opened.timing();
                         rtspMs = TimeUnit.NANOSECONDS.toMillis(timing.playRepliedNanos() - timing.startedNanos());
                     }
@@ -619,8 +628,9 @@ public final class PeerNode implements AutoCloseable {
 
     /**
      * The figures of {@code GET /api/stats}. {@code join} is the paper's Tconnection broken down: {@code proxyMs}
-     * (connect to the proxy, Login, placement received), {@code rtspMs} (connect to the parent, DESCRIBE .. PLAY
-     * reply), {@code firstPacketMs} (PLAY reply to the first RTP packet), {@code decodeMs} (first packet to the
+     * (connect to the proxy, Login, placement received), {@code rtspMs} (connect to the parent, SETUPs and PLAY,
+     * after a DESCRIBE when {@code described}: the placement carried no description of the channel, or an outdated
+     * one), {@code firstPacketMs} (PLAY reply to the first RTP packet), {@code decodeMs} (first packet to the
      * first decoded picture), and the totals from the start of the join: {@code firstFrameMs} to the first decoded
      * picture (Tconnection) and {@code firstDisplayedMs} to the first picture shown (one playout delay later).
      */
@@ -642,6 +652,7 @@ public final class PeerNode implements AutoCloseable {
         Map<String, Object> join = new LinkedHashMap<>();
         join.put("proxyMs", proxyMs);
         join.put("rtspMs", rtspMs);
+        join.put("described", joinDescribed);
         join.put("firstPacketMs", firstPacketMs);
         long firstPacketNanos = firstPacketAtNanos;
         join.put("decodeMs", s.firstDecodedNanos() < 0 || firstPacketNanos < 0 ? -1

@@ -20,6 +20,7 @@ import io.omnicast.media.rtsp.RtspException;
 import io.omnicast.media.rtsp.RtspResponse;
 import io.omnicast.media.sdp.H264TrackFormat;
 import io.omnicast.media.sdp.MediaDescription;
+import io.omnicast.media.sdp.SdpChecksum;
 import io.omnicast.media.sdp.SdpParser;
 import io.omnicast.media.sdp.SessionDescription;
 import io.omnicast.peer.config.TransportMode;
@@ -162,8 +163,8 @@ public final class ParentLink implements AutoCloseable {
     }
 
     /**
-     * As above, for a fail-over: {@code knownSdp} is the channel's description from the old parent (null: ask with
-     * DESCRIBE), so the session is set up without asking.
+     * As above, with {@code knownSdp}, the channel's description from the proxy's placement or the old parent (null:
+     * ask with DESCRIBE), so the session is set up without asking.
      */
     public static CompletableFuture<ParentLink> open(ParentRef parent, TransportMode transport, int resumeSequence,
             EventLoopGroup group, Events events, int rtpTimeoutFrames, Duration udpFallback, long reporterSsrc,
@@ -279,15 +280,16 @@ public final class ParentLink implements AutoCloseable {
             if (knownSdp == null) {
                 return describeAndSetUp(resumeSequence);
             }
-            // A fail-over within the channel: the stream's description is the one the old parent gave (the
-            // origin's, relayed unchanged by every node), so the SETUPs and the PLAY go out at once, without a
-            // DESCRIBE first. Only a parent that does not have the channel live yet (404) gets the DESCRIBE, which
-            // waits for it.
-            return setUp(knownSdp, true, resumeSequence).exceptionallyCompose(failure -> {
+            // The channel's description is known (the proxy's copy of the origin's at a join, the old parent's at a
+            // fail-over; every node relays the origin's unchanged), so the SETUPs and the PLAY go out at once,
+            // without a DESCRIBE first. Only a parent that does not have the channel live yet (404) gets the
+            // DESCRIBE, which waits for it; a parent that serves another description says so in its PLAY reply.
+            String known = knownSdp;
+            return setUp(known, true, resumeSequence).exceptionallyCompose(failure -> {
                 Throwable cause = RtspClient.failureOf(failure);
                 return cause instanceof RtspException e && e.code() == 404 && !closed
                         ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
-            });
+            }).thenCompose(this::checkDescription);
         }).whenComplete((played, failure) -> loop.execute(() -> {
             if (failure != null) {
                 close();
@@ -310,8 +312,63 @@ public final class ParentLink implements AutoCloseable {
         return result;
     }
 
+    /**
+     * After a set-up from a known description: when the PLAY reply names another checksum for the parent's
+     * description ({@link SdpChecksum#HEADER}; a publisher announced a new one since), asks for it with DESCRIBE
+     * and goes on with that, so the player and this peer's own children get the parent's. The session stays as it
+     * is set up (the parent took a SETUP of every track): it fails instead when the new description has other
+     * media sections. The PLAY reply.
+     */
+    private CompletableFuture<RtspResponse> checkDescription(RtspResponse play) {
+        String served = play.header(SdpChecksum.HEADER);
+        if (served == null || served.equalsIgnoreCase(SdpChecksum.of(sdpText))) {
+            return CompletableFuture.completedFuture(play);
+        }
+        staleDescriptions++;
+        described = true;
+        return client.describe().thenApply(described -> {
+            SessionDescription fresh = SdpParser.parse(described.body());
+            if (!sameTracks(sdp, fresh)) {
+                throw new IllegalStateException("parent " + parent.nodeId() + " serves a description with other "
+                        + "tracks than the one the session was set up with");
+            }
+            log.info("parent {} serves a newer description of the channel than the one known; using it",
+                    parent.nodeId());
+            sdpText = described.body();
+            sdp = fresh;
+            videoTrack = videoTrack(fresh);
+            return play;
+        });
+    }
+
+    private static boolean sameTracks(SessionDescription a, SessionDescription b) {
+        if (a.media().size() != b.media().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.media().size(); i++) {
+            if (!a.media().get(i).media().equals(b.media().get(i).media())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Set-ups from a known description that the parent's PLAY reply showed to be out of date. */
+    public int staleDescriptions() {
+        return staleDescriptions;
+    }
+
+    private int staleDescriptions;
+    private boolean described;
+
+    /** Whether the session's set-up asked the parent with DESCRIBE (no description known, or an outdated one). */
+    public boolean described() {
+        return described;
+    }
+
     /** DESCRIBE, then the set-up of what it described: pipelined when the parent says it can take that. */
     private CompletableFuture<RtspResponse> describeAndSetUp(int resumeSequence) {
+        described = true;
         CompletableFuture<RtspResponse> describing = client.describe();
         if (transport == TransportMode.UDP) {
             // A channel has a video and an audio track as a rule: their ports are bound during the round trip.

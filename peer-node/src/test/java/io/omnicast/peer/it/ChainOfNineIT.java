@@ -27,6 +27,9 @@ class ChainOfNineIT {
                 PeerNode peer = tree.peer("chain" + hop, hop < HOPS ? 1 : 0);
                 chain.add(peer);
                 assertEquals(hop, peer.stats().get("hopCount"), "the proxy builds a chain: " + peer.stats());
+                assertEquals(false, ((Map<?, ?>) peer.stats().get("join")).get("described"),
+                        "the placement carried the channel's description, which the parent's PLAY reply confirmed: "
+                        + "no DESCRIBE; " + peer.stats());
             }
             Thread.sleep(1500); // start-up: the last peer's first second of display is not a full second yet
             for (int second = 0; second < SECONDS_WATCHED; second++) {

@@ -70,6 +70,7 @@ final class TreeFixture implements AutoCloseable {
         }
         origin = new OriginSession(new InetSocketAddress("127.0.0.1", proxyUscpPort), "origin", PASSWORD, CHANNEL,
                 new InetSocketAddress("127.0.0.1", server.rtspPort()), originChildren, group);
+        origin.describe(server.channel(CHANNEL).orElseThrow().sdp().describeToReaders());
         origin.start();
         awaitJson("/api/channels", body -> body.contains(CHANNEL));
     }

@@ -15,6 +15,7 @@ import io.omnicast.peer.config.TransportMode;
 import io.omnicast.peer.proxy.ParentRef;
 import io.omnicast.peer.relay.RelayService;
 import io.omnicast.server.LocalPublisher;
+import io.omnicast.server.channel.PublishedSdp;
 import io.omnicast.server.channel.TicketAdmission;
 import io.omnicast.uscp.v1.FailureReason;
 import java.net.InetAddress;
@@ -27,12 +28,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A fail-over's session set-up against a real relay on loopback: with the channel's description from the old parent
- * the link sets up and plays without a DESCRIBE; a parent that does not have the channel live yet is asked with
- * DESCRIBE after all, which waits until it is.
+ * A session set-up from a known description (the proxy's at a join, the old parent's at a fail-over) against a real
+ * relay on loopback: the link sets up and plays without a DESCRIBE, and the PLAY reply's checksum confirms the
+ * description; an out-of-date one is replaced by the parent's, asked for with DESCRIBE after the PLAY; a parent that
+ * does not have the channel live yet is asked with DESCRIBE after all, which waits until it is.
  */
 class FailoverSetupTest {
-    /** What the child kept from its old parent: the relay's DESCRIBE never returns this s= line. */
+    /** An out-of-date description: the relay's DESCRIBE never returns this s= line. */
     private static final String KNOWN = "v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=from-the-old-parent\r\nt=0 0\r\n"
             + "m=video 0 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n"
             + "a=fmtp:96 packetization-mode=1;profile-level-id=42e01e\r\na=control:streamid=0\r\n";
@@ -53,23 +55,37 @@ class FailoverSetupTest {
         try (RelayService relay = new RelayService(config, 2, new TicketAdmission(() -> null, () -> null), loop)) {
             String base = "rtsp://127.0.0.1:" + relay.endpoint().getPort() + "/live/";
 
-            // the new parent has the channel: SETUP and PLAY at once, the description is the one the child knew
+            // the new parent has the channel and serves the description the child knows: SETUP and PLAY at once
+            String served = PublishedSdp.parse(PUBLISHED).describeToReaders();
             LocalPublisher live = relay.publishOther("now", PUBLISHED);
             ScheduledFuture<?> feeding = feed(live);
             CountDownLatch packets = new CountDownLatch(3);
-            ParentLink link = open(base + "now", packets).get(5, TimeUnit.SECONDS);
+            CountDownLatch stalePackets = new CountDownLatch(3);
+            ParentLink link = open(base + "now", packets, served).get(5, TimeUnit.SECONDS);
+            ParentLink stale = null;
             try {
-                assertEquals(KNOWN, link.sdpText(), "no DESCRIBE: the link kept the description it was given");
+                assertEquals(served, link.sdpText());
+                assertEquals(0, link.staleDescriptions(), "the PLAY reply confirmed the known description");
                 assertTrue(packets.await(5, TimeUnit.SECONDS), "RTP from the new parent");
+
+                // the child's copy is out of date: the PLAY reply's checksum differs, the link asks with DESCRIBE
+                // and goes on with the parent's description
+                stale = open(base + "now", stalePackets, KNOWN).get(5, TimeUnit.SECONDS);
+                assertEquals(1, stale.staleDescriptions(), "the PLAY reply's checksum differed from the copy's");
+                assertEquals(served, stale.sdpText(), "the parent's description, from the DESCRIBE");
+                assertTrue(stalePackets.await(5, TimeUnit.SECONDS), "RTP with the session set up from the copy");
             } finally {
                 loop.submit(link::close).sync();
+                if (stale != null) {
+                    loop.submit(stale::close).sync();
+                }
                 feeding.cancel(false);
                 live.close();
             }
 
             // the new parent is still opening its own parent: the SETUP gets 404, the DESCRIBE waits for it
             CountDownLatch later = new CountDownLatch(3);
-            CompletableFuture<ParentLink> opening = open(base + "later", later);
+            CompletableFuture<ParentLink> opening = open(base + "later", later, KNOWN);
             Thread.sleep(300);
             assertTrue(!opening.isDone(), "waiting for the channel, not failed: " + opening);
             LocalPublisher late = relay.publishOther("later", PUBLISHED);
@@ -87,7 +103,7 @@ class FailoverSetupTest {
         }
     }
 
-    private CompletableFuture<ParentLink> open(String url, CountDownLatch packets) {
+    private CompletableFuture<ParentLink> open(String url, CountDownLatch packets, String knownSdp) {
         return ParentLink.open(new ParentRef("n-new", 1, url, ""), TransportMode.UDP, 100, loop,
                 new ParentLink.Events() {
                     @Override
@@ -98,7 +114,7 @@ class FailoverSetupTest {
                     @Override
                     public void onFailed(ParentLink l, FailureReason reason, String detail) {
                     }
-                }, 30, Duration.ofSeconds(2), 7, "child@127.0.0.1", InetAddress.getLoopbackAddress(), KNOWN);
+                }, 30, Duration.ofSeconds(2), 7, "child@127.0.0.1", InetAddress.getLoopbackAddress(), knownSdp);
     }
 
     /** A keyframe-typed NAL unit every 33 ms, so a new reader starts at once. */
