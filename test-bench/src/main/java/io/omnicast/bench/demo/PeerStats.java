@@ -46,6 +46,12 @@ public final class PeerStats {
         return m.find() ? m.group(1) : null;
     }
 
+    /** The first boolean value of {@code field}, or null. */
+    public Boolean bool(String field) {
+        Matcher m = Pattern.compile("\"" + field + "\":(true|false)").matcher(json);
+        return m.find() ? Boolean.valueOf(m.group(1)) : null;
+    }
+
     /** The first numeric value of {@code field}, or {@code fallback}. */
     public double number(String field, double fallback) {
         Matcher m = Pattern.compile("\"" + field + "\":(-?[0-9.]+)").matcher(json);

@@ -55,8 +55,8 @@ class PaperIT {
         // serial: every join of both rounds measured, hops 1..5, each part present and adding up to Tconnection;
         // round 1 made the proxy check every password (first logins), round 2 found them in its cache
         List<String> joins = Files.readAllLines(run.resolve("joins.csv"));
-        assertEquals("round,first_login,user,hop,proxy_ms,rtsp_ms,first_packet_ms,decode_ms,tconnection_ms",
-                joins.get(0));
+        assertEquals("round,first_login,user,hop,proxy_ms,rtsp_ms,first_packet_ms,decode_ms,tconnection_ms,"
+                + "described", joins.get(0));
         assertEquals(1 + 2 * 5, joins.size(), joins.toString());
         for (int i = 1; i < joins.size(); i++) {
             String[] f = joins.get(i).split(",");
@@ -65,6 +65,8 @@ class PaperIT {
             long parts = Long.parseLong(f[4]) + Long.parseLong(f[5]) + Long.parseLong(f[6]) + Long.parseLong(f[7]);
             long total = Long.parseLong(f[8]);
             assertTrue(Long.parseLong(f[4]) > 0 && total >= parts && total <= parts + 50, joins.get(i));
+            assertEquals("false", f[9], "the placement carried the channel's description: no DESCRIBE in "
+                    + joins.get(i));
         }
 
         // recovery: a graceful leave and a SIGKILL per round, each orphan back on the stream with nothing lost
