@@ -377,13 +377,15 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                             ctx.writeAndFlush(reply).addListener(w -> services.metrics().joined(
                                     System.nanoTime() - start));
                         }
-                        if (viewer.hasRelay() && viewer.maxChildren() > 0) {
-                            services.prober().probe(viewer.relayHost(), viewer.relayPort(),
-                                    rtt -> owner.probed(viewer, rtt));
-                        }
                         done();
                     }));
         });
+        if (viewer.hasRelay() && viewer.maxChildren() > 0) {
+            // The connect-back probe goes out now, while the viewer waits for its placement: it reaches the
+            // viewer's relay before the viewer sets up its stream (it used to land in the middle of that, on the
+            // same event loop). Its result is queued on the channel thread after the join, which is queued first.
+            services.prober().probe(viewer.relayHost(), viewer.relayPort(), rtt -> owner.probed(viewer, rtt));
+        }
     }
 
     private void startOrigin(String rid, String nodeId, String user, List<String> channels, Endpoint relay,
