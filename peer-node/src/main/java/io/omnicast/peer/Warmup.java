@@ -286,10 +286,14 @@ final class Warmup {
         }, 0, 33, TimeUnit.MILLISECONDS);
         String url = relay.url(channel);
         int firstPlayed = 0;
+        String[] described = {null};
         try {
             for (int round = 0; round < rounds; round++) {
                 int wanted = round == 0 ? WANTED_PACKETS : 1;
-                int played = session(url, ticket(signer, channel), group, wanted);
+                // Every other session sets up from the description the first one was given, as a join with the
+                // placement's description does (no DESCRIBE; the PLAY reply's checksum confirms it).
+                String known = round % 2 == 1 ? described[0] : null;
+                int played = session(url, ticket(signer, channel), group, wanted, known, described);
                 if (round == 0) {
                     firstPlayed = played;
                 }
@@ -319,8 +323,12 @@ final class Warmup {
         }
     }
 
-    /** One session from 127.0.0.1 until {@code wanted} RTP packets arrived; the packets that did. */
-    private static int session(String url, String ticket, EventLoopGroup group, int wanted) {
+    /**
+     * One session from 127.0.0.1 until {@code wanted} RTP packets arrived, set up from {@code knownSdp} (null: with
+     * DESCRIBE); the packets that did. The parent's description goes to {@code described[0]}.
+     */
+    private static int session(String url, String ticket, EventLoopGroup group, int wanted, String knownSdp,
+            String[] described) {
         CountDownLatch packets = new CountDownLatch(wanted);
         ParentLink.Events counting = new ParentLink.Events() {
             @Override
@@ -336,8 +344,9 @@ final class Warmup {
         ParentLink link = null;
         try {
             link = ParentLink.open(new ParentRef(WARMUP_NODE, 0, url, ticket), TransportMode.UDP, -1, group,
-                    counting, 30, Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress())
+                    counting, 30, Duration.ofSeconds(2), 1, "warmup", InetAddress.getLoopbackAddress(), knownSdp)
                     .get(3, TimeUnit.SECONDS);
+            described[0] = link.sdpText();
             if (!packets.await(2, TimeUnit.SECONDS)) {
                 log.debug("session warm-up: only {} packets arrived", wanted - packets.getCount());
             }

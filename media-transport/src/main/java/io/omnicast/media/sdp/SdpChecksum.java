@@ -36,6 +36,7 @@ public final class SdpChecksum {
     public static String of(String sdp) {
         CRC32 crc = new CRC32();
         crc.update(withCrlf(sdp).getBytes(StandardCharsets.UTF_8));
-        return String.format("%08x", crc.getValue());
+        String hex = Long.toHexString(crc.getValue());
+        return "0".repeat(8 - hex.length()) + hex;
     }
 }
