@@ -284,11 +284,21 @@ public final class ParentLink implements AutoCloseable {
             // fail-over; every node relays the origin's unchanged), so the SETUPs and the PLAY go out at once,
             // without a DESCRIBE first. Only a parent that does not have the channel live yet (404) gets the
             // DESCRIBE, which waits for it; a parent that serves another description says so in its PLAY reply.
-            String known = knownSdp;
-            return setUp(known, true, resumeSequence).exceptionallyCompose(failure -> {
+            CompletableFuture<RtspResponse> fromKnown;
+            try {
+                fromKnown = setUp(knownSdp, true, resumeSequence);
+            } catch (RuntimeException e) {
+                fromKnown = CompletableFuture.failedFuture(e); // a description that does not parse
+            }
+            return fromKnown.exceptionallyCompose(failure -> {
                 Throwable cause = RtspClient.failureOf(failure);
-                return cause instanceof RtspException e && e.code() == 404 && !closed
-                        ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
+                if (cause instanceof io.omnicast.media.MediaFormatException) {
+                    log.warn("the channel's known description is unusable ({}); asking parent {}", cause.getMessage(),
+                            parent.nodeId());
+                }
+                boolean ask = cause instanceof RtspException e && e.code() == 404
+                        || cause instanceof io.omnicast.media.MediaFormatException;
+                return ask && !closed ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
             }).thenCompose(this::checkDescription);
         }).whenComplete((played, failure) -> loop.execute(() -> {
             if (failure != null) {

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 /**
  * A session set-up from a known description (the proxy's at a join, the old parent's at a fail-over) against a real
  * relay on loopback: the link sets up and plays without a DESCRIBE, and the PLAY reply's checksum confirms the
- * description; an out-of-date one is replaced by the parent's, asked for with DESCRIBE after the PLAY; a parent that
- * does not have the channel live yet is asked with DESCRIBE after all, which waits until it is.
+ * description; an out-of-date one is replaced by the parent's, asked for with DESCRIBE after the PLAY; an unreadable
+ * one is not used; a parent that does not have the channel live yet is asked with DESCRIBE after all, which waits
+ * until it is.
  */
 class FailoverSetupTest {
     /** An out-of-date description: the relay's DESCRIBE never returns this s= line. */
@@ -51,8 +52,8 @@ class FailoverSetupTest {
     @Test
     void aKnownDescriptionSkipsDescribeAndAParentNotYetLiveIsAskedAndWaitedFor() throws Exception {
         PeerConfig config = PeerConfig.builder().proxy("127.0.0.1:1").user("carol").password("secret-pass")
-                .channel("demo").bind("127.0.0.1").maxChildren(2).build();
-        try (RelayService relay = new RelayService(config, 2, new TicketAdmission(() -> null, () -> null), loop)) {
+                .channel("demo").bind("127.0.0.1").maxChildren(3).build();
+        try (RelayService relay = new RelayService(config, 3, new TicketAdmission(() -> null, () -> null), loop)) {
             String base = "rtsp://127.0.0.1:" + relay.endpoint().getPort() + "/live/";
 
             // the new parent has the channel and serves the description the child knows: SETUP and PLAY at once
@@ -63,9 +64,11 @@ class FailoverSetupTest {
             CountDownLatch stalePackets = new CountDownLatch(3);
             ParentLink link = open(base + "now", packets, served).get(5, TimeUnit.SECONDS);
             ParentLink stale = null;
+            ParentLink garbled = null;
             try {
                 assertEquals(served, link.sdpText());
                 assertEquals(0, link.staleDescriptions(), "the PLAY reply confirmed the known description");
+                assertEquals(false, link.described(), "set up without DESCRIBE");
                 assertTrue(packets.await(5, TimeUnit.SECONDS), "RTP from the new parent");
 
                 // the child's copy is out of date: the PLAY reply's checksum differs, the link asks with DESCRIBE
@@ -74,10 +77,18 @@ class FailoverSetupTest {
                 assertEquals(1, stale.staleDescriptions(), "the PLAY reply's checksum differed from the copy's");
                 assertEquals(served, stale.sdpText(), "the parent's description, from the DESCRIBE");
                 assertTrue(stalePackets.await(5, TimeUnit.SECONDS), "RTP with the session set up from the copy");
+
+                // a copy that is no description at all: the link asks with DESCRIBE instead of failing the parent
+                garbled = open(base + "now", new CountDownLatch(1), "not an SDP").get(5, TimeUnit.SECONDS);
+                assertTrue(garbled.described());
+                assertEquals(served, garbled.sdpText());
             } finally {
                 loop.submit(link::close).sync();
                 if (stale != null) {
                     loop.submit(stale::close).sync();
+                }
+                if (garbled != null) {
+                    loop.submit(garbled::close).sync();
                 }
                 feeding.cancel(false);
                 live.close();

@@ -234,7 +234,7 @@ public final class UscpSessionHandler extends ChannelInboundHandlerAdapter {
                 ctx.executor().execute(() -> {
                     if (origin) {
                         startOrigin(rid, nodeId, user, channels, login.getRelayEndpoint(), login.getCapacity(),
-                            login.getDescription());
+                                login.getDescription());
                     } else {
                         startViewer(rid, nodeId, user, channels.get(0), login.getRelayEndpoint(), login.getCapacity(),
                                 start);
