@@ -41,8 +41,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The peer's RTSP session with one parent (the paper's "streaming connection"): DESCRIBE, SETUP of every track
- * (UDP, or TCP interleaved), PLAY, then RTP to the {@link Events}. It presents the proxy's ticket as the
+ * The peer's RTSP session with one parent (the paper's "streaming connection"): SETUP of every track (UDP, or TCP
+ * interleaved) and PLAY in one round trip, after a DESCRIBE only when the channel's description is not known from
+ * the placement or the old parent (or the PLAY reply's {@link SdpChecksum#HEADER} shows the copy out of date), then
+ * RTP to the {@link Events}. It presents the proxy's ticket as the
  * {@code ticket} URL query parameter (what the streaming server's {@code ReaderAdmission} reads) and asks to
  * resume at a sequence number with the {@value #RESUME_HEADER} header on PLAY.
  *

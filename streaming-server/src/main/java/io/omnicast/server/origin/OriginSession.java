@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Registers a streaming server with the proxy as the origin of a channel (USCP {@code Login} with role
- * {@code origin}, its RTSP endpoint and how many hop-1 peers it takes), then beats with {@code NodeInformation}.
+ * {@code origin}, its RTSP endpoint, how many hop-1 peers it takes and the channel's description, which the proxy
+ * hands to joining viewers), then beats with {@code NodeInformation}.
  * When the proxy goes away it logs in again with back-off, so the tree can be rebuilt when the proxy returns.
  * The streaming server runs one per channel when started with {@code --proxy}; the demo, the tests and the
  * benchmarks may also run one next to a server. The proxy's public key from the login reply verifies readers'
