@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.codec.rtsp.RtspMethods;
+import io.omnicast.media.MediaFormatException;
 import io.omnicast.media.rtcp.Goodbye;
 import io.omnicast.media.rtcp.ReceiverReport;
 import io.omnicast.media.rtcp.ReceptionStatistics;
@@ -105,6 +106,9 @@ public final class ParentLink implements AutoCloseable {
     private final Map<Integer, Source> reception = new HashMap<>();
     private RtspClient client;
     private SessionDescription sdp;
+    /** Set-ups from a known description that the PLAY reply showed out of date; whether a DESCRIBE was sent. */
+    private int staleDescriptions;
+    private boolean described;
     private int videoTrack = -1;
     private volatile long reportsSent;
     private volatile boolean closed;
@@ -294,12 +298,12 @@ public final class ParentLink implements AutoCloseable {
             }
             return fromKnown.exceptionallyCompose(failure -> {
                 Throwable cause = RtspClient.failureOf(failure);
-                if (cause instanceof io.omnicast.media.MediaFormatException) {
+                boolean unreadable = cause instanceof MediaFormatException;
+                if (unreadable) {
                     log.warn("the channel's known description is unusable ({}); asking parent {}", cause.getMessage(),
                             parent.nodeId());
                 }
-                boolean ask = cause instanceof RtspException e && e.code() == 404
-                        || cause instanceof io.omnicast.media.MediaFormatException;
+                boolean ask = unreadable || cause instanceof RtspException e && e.code() == 404;
                 return ask && !closed ? describeAndSetUp(resumeSequence) : CompletableFuture.failedFuture(cause);
             }).thenCompose(this::checkDescription);
         }).whenComplete((played, failure) -> loop.execute(() -> {
@@ -369,9 +373,6 @@ public final class ParentLink implements AutoCloseable {
     public int staleDescriptions() {
         return staleDescriptions;
     }
-
-    private int staleDescriptions;
-    private boolean described;
 
     /** Whether the session's set-up asked the parent with DESCRIBE (no description known, or an outdated one). */
     public boolean described() {

@@ -103,11 +103,6 @@ public final class ChannelOwner {
         }
     }
 
-    /** The channel's description as last announced, or null. */
-    public String description() {
-        return description;
-    }
-
     void addOrigin(Session origin) {
         executor.execute(() -> {
             ChannelTree t = tree();

@@ -132,11 +132,6 @@ public final class OriginSession implements AutoCloseable {
         announced = current;
     }
 
-    /** The channel's description as last announced, or null. */
-    public String description() {
-        return description;
-    }
-
     private ChannelDescription channelDescription(String sdp) {
         ChannelDescription d = new ChannelDescription();
         d.setChannel(channel);
